@@ -21,7 +21,8 @@ SKIP = [f for f in SKIP if f not in FORCE]
 _RUNNER = """
 import sys
 import nbdev.test as t
-ok, secs = t.test_nb(sys.argv[1], skip_flags=sys.argv[2].split(), force_flags=sys.argv[3].split(), basepath=sys.argv[4])
+from pathlib import Path
+ok, secs = t.test_nb(Path(sys.argv[1]), skip_flags=sys.argv[2].split(), force_flags=sys.argv[3].split(), basepath=sys.argv[4])
 print(f'{sys.argv[1]}: {secs:.1f} s', file=sys.stderr)
 sys.exit(0 if ok else 1)
 """
