@@ -28,7 +28,7 @@ def atomic_path(dest:str|Path, # the file to create or replace
     finally:
         if tmp.exists(): tmp.unlink()
 
-# %% ../nbs/00a_core.ipynb #32d3b7f9
+# %% ../nbs/00a_core.ipynb #06e7d8e0
 def atomic_write_text(dest:str|Path, # file to write
                       text:str, # its whole content
                      )->Path:
@@ -51,7 +51,7 @@ def atomic_torch_save(obj:Any, # tensors or a dict of tensors
     with atomic_path(dest) as tmp: torch.save(obj, tmp)
     return Path(dest)
 
-# %% ../nbs/00a_core.ipynb #1f703270
+# %% ../nbs/00a_core.ipynb #9b2d73f0
 def progress(iterable:Iterable|None=None, # what to iterate over
              desc:str|None=None, # label shown before the bar
              total:int|None=None, # number of items, when `iterable` has no `len`
@@ -62,7 +62,7 @@ def progress(iterable:Iterable|None=None, # what to iterate over
     if disable is None: disable = bool(os.environ.get('LTX2LORA_NO_PROGRESS'))
     return tqdm(iterable, desc=desc, total=total, disable=disable, dynamic_ncols=True, **kwargs)
 
-# %% ../nbs/00a_core.ipynb #259d368d
+# %% ../nbs/00a_core.ipynb #cb64ec11
 class DependencyError(ImportError):
     "A package that a stage needs is missing or does not load beside the installed torch."
 

@@ -98,7 +98,7 @@ def probe(path:str|Path, # a media file that ffmpeg can read
         return MediaInfo(path, v.width, v.height, fps, frames, frames / fps if fps else 0., v.codec_context.name,
                          counted, _vfr(times, fps), audio)
 
-# %% ../nbs/01_dataset.ipynb #b7458b18
+# %% ../nbs/01_dataset.ipynb #96a1ed27
 @dataclass
 class Problem:
     "One problem found in a dataset: severity 'error' or 'warning', a short code, what is wrong and the fix."
@@ -142,7 +142,7 @@ def media_problems(info:MediaInfo, # what `probe` found
                           'fine for short buckets (97 frames at 25 fps = 3.9 s); longer clips give more motion to learn'))
     return ps
 
-# %% ../nbs/01_dataset.ipynb #1234fb8b
+# %% ../nbs/01_dataset.ipynb #8f3396a4
 @dataclass
 class DatasetEntry:
     "One line of dataset.jsonl: the clip's `media_path` as written, its resolved `path`, and its `prompt`."
@@ -193,7 +193,7 @@ def read_dataset(path:str|Path, # dataset.jsonl (or .json with a list of objects
         entries.append(DatasetEntry(i, media, full, prompt))
     return entries, problems
 
-# %% ../nbs/01_dataset.ipynb #826ad09d
+# %% ../nbs/01_dataset.ipynb #845c5dce
 @dataclass
 class FileReport:
     "The check of one clip (or one bad line of the dataset file)."
@@ -294,7 +294,7 @@ def check(source:str|Path, # dataset.jsonl, or a folder of videos
         report.files.append(fr)
     return report
 
-# %% ../nbs/01_dataset.ipynb #bc206c9e
+# %% ../nbs/01_dataset.ipynb #4b1ad6c7
 def first_frame(path:str|Path, # video file
                )->np.ndarray|None: # uint8 RGB [H, W, 3], or None when unreadable
     "The first decodable frame of a clip."
@@ -325,7 +325,7 @@ def show_thumbnails(report:CheckReport, # what `check` returned
     fig.tight_layout()
     return fig
 
-# %% ../nbs/01_dataset.ipynb #e4b63efd
+# %% ../nbs/01_dataset.ipynb #4ee43ab2
 @dataclass(frozen=True)
 class Bucket:
     "A training shape: width and height in pixels (multiples of 32), frames (8k+1)."
@@ -360,7 +360,7 @@ def choose_bucket(width:int, height:int, frames:int, # the clip
     ar = math.log(width / height)
     return min(fit, key=lambda b: (round(abs(ar - math.log(b.width / b.height)), 6), -b.frames, -b.width * b.height))
 
-# %% ../nbs/01_dataset.ipynb #e27981a0
+# %% ../nbs/01_dataset.ipynb #4aae3b76
 @dataclass
 class ConformRecord:
     "What `conform` did to one clip."

@@ -15,8 +15,7 @@ from .core import atomic_path, atomic_write_text
 __all__ = ['BROKEN_KINDS', 'SAMPLE_TRIGGER', 'SAMPLE_CLIPS', 'LTX2_MODEL_VERSIONS', 'LTX2_COMPONENTS', 'LTX2_CHECKPOINT_PREFIXES',
            'VALID_CLIPS', 'synthetic_frame', 'synthetic_audio', 'write_clip', 'write_broken', 'write_sample_dataset',
            'tiny_ltx2_config', 'build_tiny_components', 'ltx2_checkpoint_state_dict', 'save_ltx2_checkpoint',
-           'write_tiny_checkpoint', 'feature_extractor_module_ops', 'load_ltx2_component', 'write_valid_dataset',
-           'write_fixtures']
+           'write_tiny_checkpoint', 'write_valid_dataset', 'write_fixtures']
 
 # %% ../nbs/00b_testing.ipynb #e60e20bc
 def synthetic_frame(index:int, # frame number
@@ -114,7 +113,7 @@ def _encode_audio(out, stream, samples:np.ndarray, sample_rate:int, channels:int
         for pkt in stream.encode(fr): out.mux(pkt)
     for pkt in stream.encode(): out.mux(pkt)
 
-# %% ../nbs/00b_testing.ipynb #4f61718a
+# %% ../nbs/00b_testing.ipynb #3dc3c4de
 BROKEN_KINDS = ('truncated', 'garbage', 'empty', 'audio_only', 'no_frames')
 
 def write_broken(path:str|Path, # output file
@@ -142,7 +141,7 @@ def write_broken(path:str|Path, # output file
     else: raise ValueError(f'unknown kind of broken file {kind!r}; choose one of {BROKEN_KINDS}')
     return path
 
-# %% ../nbs/00b_testing.ipynb #f8a083bb
+# %% ../nbs/00b_testing.ipynb #04ac0c66
 SAMPLE_TRIGGER = 'sks_pattern'
 
 def _caption(visual:str)->str:
@@ -178,12 +177,12 @@ def write_sample_dataset(root:str|Path, # folder to create (videos/ and dataset.
               json.dumps({'media_path': 'videos/missing.mp4', 'caption': _caption('Gone.')})]     # file missing; `caption` alias
     return atomic_write_text(root/'dataset.jsonl', '\n'.join(lines) + '\n')
 
-# %% ../nbs/00b_testing.ipynb #d7f47e3f
+# %% ../nbs/00b_testing.ipynb #d5743c97
 import json, zlib
 from pathlib import Path
 from .core import atomic_path
 
-# %% ../nbs/00b_testing.ipynb #6f88416d
+# %% ../nbs/00b_testing.ipynb #96c25dca
 _TINY_SIZES = dict(num_layers=2, heads=2, head_dim=32, audio_heads=2, audio_head_dim=16,
                    gemma_hidden_size=64, gemma_num_hidden_layers=2, connector_layers=2)
 
@@ -260,7 +259,7 @@ def tiny_ltx2_config(version:str="2", # "2" (LTX-2 19B layout) or "2.3" (LTX-2.3
     tiny = {"version": version, "gemma_hidden_size": gemma, "gemma_num_hidden_layers": s["gemma_num_hidden_layers"]}
     return {"transformer": transformer, "vae": vae, "audio_vae": audio_vae, "vocoder": vocoder, "ltx2lora_tiny": tiny}
 
-# %% ../nbs/00b_testing.ipynb #f6e957a7
+# %% ../nbs/00b_testing.ipynb #5529f195
 LTX2_COMPONENTS = ("transformer", "video_encoder", "video_decoder", "audio_encoder", "audio_decoder", "vocoder",
                    "embeddings_processor") # the models of an LTX-2 single-file checkpoint, in ltx2lora's names
 
@@ -351,7 +350,7 @@ def build_tiny_components(config:dict, # a checkpoint config, e.g. from `tiny_lt
         components[decoder].per_channel_statistics.load_state_dict(stats)
     return {name: module.eval() for name, module in components.items()}
 
-# %% ../nbs/00b_testing.ipynb #de8425e7
+# %% ../nbs/00b_testing.ipynb #b7626775
 LTX2_CHECKPOINT_PREFIXES = { # component -> [(prefix in the component's state dict, prefix in the checkpoint)]
     "transformer": [("", "model.diffusion_model.")],
     "video_encoder": [("per_channel_statistics.", "vae.per_channel_statistics."), ("", "vae.encoder.")],
@@ -407,81 +406,7 @@ def write_tiny_checkpoint(path:str|Path, # the .safetensors file to write
     config = tiny_ltx2_config(version)
     return save_ltx2_checkpoint(path, build_tiny_components(config, seed), config)
 
-# %% ../nbs/00b_testing.ipynb #0f01962a
-def feature_extractor_module_ops(path:str|Path, # an LTX-2 single-file checkpoint
-                                ):
-    "A ltx-core `ModuleOps` that sizes the `EmbeddingsProcessor`'s feature extractor from the weights in `path`."
-    import torch
-    from safetensors import safe_open
-    from ltx_core.loader.module_ops import ModuleOps
-    from ltx_core.text_encoders.gemma import EmbeddingsProcessor
-    from ltx_core.text_encoders.gemma.config import GEMMA3_CONFIG_FOR_LTX
-    from ltx_core.text_encoders.gemma.feature_extractor import FeatureExtractorV1, FeatureExtractorV2
-    prefix = "text_embedding_projection."
-    with safe_open(str(path), framework="pt") as f:
-        shapes = {k[len(prefix):]: tuple(f.get_slice(k).get_shape()) for k in f.keys() if k.startswith(prefix)}
-        config = json.loads((f.metadata() or {}).get("config", "{}"))
-    hidden = config.get("ltx2lora_tiny", {}).get("gemma_hidden_size", GEMMA3_CONFIG_FOR_LTX.text_config.hidden_size)
-    if "aggregate_embed.weight" not in shapes and "video_aggregate_embed.weight" not in shapes:
-        raise KeyError(f"{path}: no {prefix}aggregate_embed.weight (LTX-2) or {prefix}video_aggregate_embed.weight "
-                       f"(LTX-2.3); is this an LTX-2 single-file checkpoint?")
-
-    def linear(name, bias):
-        out_features, in_features = shapes[f"{name}.weight"]
-        return torch.nn.Linear(in_features, out_features, bias=bias)
-
-    def resize_feature_extractor(processor):
-        with torch.device("meta"):
-            if "aggregate_embed.weight" in shapes:
-                processor.feature_extractor = FeatureExtractorV1(aggregate_embed=linear("aggregate_embed", False),
-                                                                 is_av=True)
-            else:
-                audio = linear("audio_aggregate_embed", True) if "audio_aggregate_embed.weight" in shapes else None
-                processor.feature_extractor = FeatureExtractorV2(
-                    video_aggregate_embed=linear("video_aggregate_embed", True), embedding_dim=hidden,
-                    audio_aggregate_embed=audio)
-        return processor
-
-    return ModuleOps("FeatureExtractorFromCheckpointShapes", matcher=lambda m: isinstance(m, EmbeddingsProcessor),
-                     mutator=resize_feature_extractor)
-
-def _ltx2_build_specs()->dict:
-    "component name -> (ltx-core configurator, SDOps), as ltx-pipelines' ModelLedger pairs them"
-    from ltx_core.model.transformer import LTXModelConfigurator, LTXV_MODEL_COMFY_RENAMING_MAP
-    from ltx_core.model.video_vae import (VideoEncoderConfigurator, VideoDecoderConfigurator,
-                                          VAE_ENCODER_COMFY_KEYS_FILTER, VAE_DECODER_COMFY_KEYS_FILTER)
-    from ltx_core.model.audio_vae import (AudioEncoderConfigurator, AudioDecoderConfigurator, VocoderConfigurator,
-                                          AUDIO_VAE_ENCODER_COMFY_KEYS_FILTER, AUDIO_VAE_DECODER_COMFY_KEYS_FILTER,
-                                          VOCODER_COMFY_KEYS_FILTER)
-    from ltx_core.text_encoders.gemma import EmbeddingsProcessorConfigurator, EMBEDDINGS_PROCESSOR_KEY_OPS
-    return {"transformer": (LTXModelConfigurator, LTXV_MODEL_COMFY_RENAMING_MAP),
-            "video_encoder": (VideoEncoderConfigurator, VAE_ENCODER_COMFY_KEYS_FILTER),
-            "video_decoder": (VideoDecoderConfigurator, VAE_DECODER_COMFY_KEYS_FILTER),
-            "audio_encoder": (AudioEncoderConfigurator, AUDIO_VAE_ENCODER_COMFY_KEYS_FILTER),
-            "audio_decoder": (AudioDecoderConfigurator, AUDIO_VAE_DECODER_COMFY_KEYS_FILTER),
-            "vocoder": (VocoderConfigurator, VOCODER_COMFY_KEYS_FILTER),
-            "embeddings_processor": (EmbeddingsProcessorConfigurator, EMBEDDINGS_PROCESSOR_KEY_OPS)}
-
-def load_ltx2_component(path:str|Path, # an LTX-2 single-file checkpoint (tiny or real)
-                        name:str, # one of `LTX2_COMPONENTS`
-                        device:str="cpu", # where the model ends up
-                        dtype=None, # cast every tensor to this dtype; None keeps the file's (bf16)
-                       ):
-    "Load one component of an LTX-2 checkpoint with ltx-core's `SingleGPUModelBuilder`, in eval mode."
-    import torch
-    from ltx_core.loader.single_gpu_model_builder import SingleGPUModelBuilder
-    specs = _ltx2_build_specs()
-    if name not in specs: raise KeyError(f"load_ltx2_component: unknown component {name!r}; expected one of {list(specs)}")
-    configurator, sd_ops = specs[name]
-    module_ops = (feature_extractor_module_ops(path),) if name == "embeddings_processor" else ()
-    builder = SingleGPUModelBuilder(model_class_configurator=configurator, model_path=str(path),
-                                    model_sd_ops=sd_ops, module_ops=module_ops)
-    model = builder.build(device=torch.device(device), dtype=dtype)
-    left = [n for n, t in [*model.named_parameters(), *model.named_buffers()] if t.is_meta]
-    if left: raise ValueError(f"{path}: {name} has no weights in the file for {left[:5]} ({len(left)} in all)")
-    return model.eval()
-
-# %% ../nbs/00b_testing.ipynb #d2cf5022
+# %% ../nbs/00b_testing.ipynb #e2b9ccc1
 VALID_CLIPS = {   # media path -> write_clip arguments: one bucket (96x64x25), stereo audio
     'videos/tone.mp4':  dict(width=96, height=64, frames=25, fps=25, audio='tone'),
     'videos/chirp.mp4': dict(width=96, height=64, frames=25, fps=25, audio='chirp'),
