@@ -43,6 +43,19 @@ def _conform(args)->int:
           f'(what was done to each file: {Path(args.out)/"conform_report.json"})')
     return 0 if written == len(records) else 1
 
+def _caption(args)->int:
+    from ltx2lora.captioning import caption_folder
+    prompt = {} if not args.prompt_file else dict(prompt=Path(args.prompt_file).read_text())
+    try:
+        summary = caption_folder(args.video_dir, args.out, args.trigger, args.vlm, args.asr, args.sounds,
+                                 language=args.language, frames=args.frames, max_pixels=args.max_pixels,
+                                 vlm_bits=args.vlm_bits, asr_bits=args.asr_bits, sounds_bits=args.sounds_bits,
+                                 device=args.device, no_speech_threshold=args.no_speech_threshold,
+                                 sounds_threshold=args.sounds_threshold, **prompt, **({'text_prompt': None} if args.no_text else {}))
+    except (ValueError, FileNotFoundError) as e: return _usage(args, str(e))
+    print(summary)
+    return 0 if summary.ok else 1
+
 def _fixtures(args)->int:
     from ltx2lora.testing import write_fixtures
     out = write_fixtures(args.dir)
@@ -74,6 +87,24 @@ def build_parser()->argparse.ArgumentParser:
     f.add_argument('--frames', type=int, metavar='F', help='frames to keep when no buckets are given (8k+1)')
     f.add_argument('--fps', type=float, help="output frame rate (default: each clip's own)")
     f.set_defaults(func=_conform, parser=f)
+    cp = sub.add_parser('caption', help='caption a folder of clips into dataset.jsonl (Qwen2.5-VL + Whisper + an audio tagger)')
+    cp.add_argument('video_dir', metavar='VIDEO_DIR')
+    cp.add_argument('--out', required=True, metavar='JSONL', help='dataset.jsonl to write (in VIDEO_DIR or a folder above it); resumes if it exists')
+    cp.add_argument('--trigger', required=True, metavar='TOKEN', help='trigger token put at the start of [VISUAL]')
+    cp.add_argument('--vlm', required=True, metavar='PATH', help='local Qwen2.5-VL folder (e.g. Qwen2.5-VL-7B-Instruct-abliterated)')
+    cp.add_argument('--asr', required=True, metavar='PATH', help='local Whisper folder (e.g. whisper-large-v3)')
+    cp.add_argument('--sounds', metavar='PATH', help='local AudioSet tagger folder (e.g. ast-finetuned-audioset); omit for no tagging')
+    cp.add_argument('--language', help='speech language for Whisper (default: detected)')
+    cp.add_argument('--frames', type=int, default=16, help='frames sampled per clip for the VLM (default 16)')
+    cp.add_argument('--max-pixels', type=int, default=151200, help='pixel budget per frame for the VLM')
+    cp.add_argument('--prompt-file', metavar='TXT', help='file with the VLM prompt for [VISUAL]')
+    cp.add_argument('--no-text', action='store_true', help='do not ask the VLM for on-screen text ([TEXT]: None)')
+    for m in ('vlm', 'asr', 'sounds'):
+        cp.add_argument(f'--{m}-bits', type=int, choices=(8, 4), help=f'load the {m} model in 8 or 4 bit (bitsandbytes, CUDA)')
+    cp.add_argument('--device', help='cuda or cpu (default: cuda when available)')
+    cp.add_argument('--no-speech-threshold', type=float, default=0.6, help="Whisper's no-speech probability above which [SPEECH] is None")
+    cp.add_argument('--sounds-threshold', type=float, default=0.3, help='minimum tag probability for [SOUNDS]')
+    cp.set_defaults(func=_caption, parser=cp)
     x = sub.add_parser('fixtures', help='write synthetic clips, a dataset.jsonl and tiny LTX-2 model files into DIR')
     x.add_argument('dir', metavar='DIR')
     x.set_defaults(func=_fixtures, parser=x)

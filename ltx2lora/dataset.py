@@ -291,6 +291,9 @@ def check(source:str|Path, # dataset.jsonl, or a folder of videos
         except MediaError as e: fr.problems.append(Problem('error', e.code, e.reason, e.fix))
         if entry is not None and not (entry.prompt or '').strip():
             fr.problems.append(Problem('warning', 'empty_prompt', 'empty prompt', 'caption the clip (`ltx2lora caption`)'))
+        elif entry is not None:
+            from ltx2lora.captioning import caption_problems      # imported here: captioning builds on this module
+            fr.problems += caption_problems(entry.prompt)
         report.files.append(fr)
     return report
 

@@ -13,9 +13,11 @@ from .core import atomic_path, atomic_write_text
 
 # %% auto #0
 __all__ = ['BROKEN_KINDS', 'SAMPLE_TRIGGER', 'SAMPLE_CLIPS', 'LTX2_MODEL_VERSIONS', 'LTX2_COMPONENTS', 'LTX2_CHECKPOINT_PREFIXES',
-           'VALID_CLIPS', 'synthetic_frame', 'synthetic_audio', 'write_clip', 'write_broken', 'write_sample_dataset',
-           'tiny_ltx2_config', 'build_tiny_components', 'ltx2_checkpoint_state_dict', 'save_ltx2_checkpoint',
-           'write_tiny_checkpoint', 'write_valid_dataset', 'write_fixtures']
+           'TINY_AUDIOSET_LABELS', 'VALID_CLIPS', 'synthetic_frame', 'synthetic_audio', 'write_clip', 'write_broken',
+           'write_sample_dataset', 'tiny_ltx2_config', 'build_tiny_components', 'ltx2_checkpoint_state_dict',
+           'save_ltx2_checkpoint', 'write_tiny_checkpoint', 'ltx2_19b_config', 'write_tiny_qwen2_5_vl',
+           'write_tiny_whisper', 'write_tiny_audio_tagger', 'write_tiny_captioning_models', 'write_valid_dataset',
+           'write_fixtures', 'tiny_modalities']
 
 # %% ../nbs/00b_testing.ipynb #e60e20bc
 def synthetic_frame(index:int, # frame number
@@ -407,6 +409,149 @@ def write_tiny_checkpoint(path:str|Path, # the .safetensors file to write
     return save_ltx2_checkpoint(path, build_tiny_components(config, seed), config)
 
 # %% ../nbs/00b_testing.ipynb #e2b9ccc1
+def ltx2_19b_config()->dict:
+    "The checkpoint config of LTX-2 19B: the tiny config with the real sizes put back (VAE block lists as publicly reported, unverified)."
+    cfg = tiny_ltx2_config("2")
+    cfg["transformer"].update(num_layers=48, num_attention_heads=32, attention_head_dim=128, cross_attention_dim=4096,
+                              audio_num_attention_heads=32, audio_attention_head_dim=64, audio_cross_attention_dim=2048,
+                              caption_channels=3840, connector_num_attention_heads=30, connector_attention_head_dim=128)
+    res = lambda n: ["res_x", {"num_layers": n}]
+    cfg["vae"].update(decoder_base_channels=128,
+        encoder_blocks=[res(4), ["compress_space_res", {"multiplier": 2}], res(6), ["compress_time_res", {"multiplier": 2}],
+                        res(4), ["compress_all_res", {"multiplier": 2}], res(2), ["compress_all_res", {"multiplier": 1}], res(2)],
+        decoder_blocks=[res(4), ["compress_space", {"multiplier": 2}], res(6), ["compress_time", {"multiplier": 2}],
+                        res(4), ["compress_all", {"multiplier": 1}], res(2), ["compress_all", {"multiplier": 2}], res(2)])
+    cfg["audio_vae"]["model"]["params"]["ddconfig"].update(ch_mult=[1, 2, 4], num_res_blocks=2)
+    cfg["vocoder"]["upsample_initial_channel"] = 1024
+    return cfg
+
+# %% ../nbs/00b_testing.ipynb #c0892ac8
+TINY_AUDIOSET_LABELS = ('Speech', 'Male speech, man speaking', 'Female speech, woman speaking', 'Music', 'Singing',
+                        'Guitar', 'Piano', 'Drum', 'Silence', 'Sine wave', 'Wind', 'Rain', 'Water', 'Bird', 'Dog',
+                        'Vehicle', 'Engine', 'Applause', 'Laughter', 'Footsteps', 'Door', 'Crowd',
+                        'Inside, small room', 'Outside, urban or manmade')
+
+_QWEN_SPECIAL = ('<|endoftext|>', '<|im_start|>', '<|im_end|>', '<|object_ref_start|>', '<|object_ref_end|>',
+                 '<|box_start|>', '<|box_end|>', '<|quad_start|>', '<|quad_end|>', '<|vision_start|>',
+                 '<|vision_end|>', '<|vision_pad|>', '<|image_pad|>', '<|video_pad|>')
+
+# Qwen2.5-VL's chat template, shortened: the default system prompt, images/videos as vision placeholders, text.
+_QWEN_CHAT_TEMPLATE = (
+    "{% for message in messages %}{% if loop.first and message['role'] != 'system' %}"
+    "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n{% endif %}"
+    "<|im_start|>{{ message['role'] }}\n{% if message['content'] is string %}{{ message['content'] }}<|im_end|>\n"
+    "{% else %}{% for content in message['content'] %}"
+    "{% if content['type'] == 'image' or 'image' in content or 'image_url' in content %}"
+    "<|vision_start|><|image_pad|><|vision_end|>"
+    "{% elif content['type'] == 'video' or 'video' in content %}<|vision_start|><|video_pad|><|vision_end|>"
+    "{% elif 'text' in content %}{{ content['text'] }}{% endif %}{% endfor %}<|im_end|>\n{% endif %}{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
+
+def _byte_level_vocab()->dict:
+    "The 256 byte-level BPE symbols, ids 0-255 (a vocabulary with no merges: one token per byte)."
+    from tokenizers import pre_tokenizers
+    return {c: i for i, c in enumerate(sorted(pre_tokenizers.ByteLevel.alphabet()))}
+
+# %% ../nbs/00b_testing.ipynb #53118df2
+def write_tiny_qwen2_5_vl(path:str|Path, # folder to create (config, weights, tokenizer, processor)
+                          seed:int=0,
+                         )->Path:
+    "A random two-layer Qwen2.5-VL with a locally built tokenizer and processor, saved with `save_pretrained`."
+    import torch, transformers as T
+    path = Path(path)
+    vocab = _byte_level_vocab()
+    ids = {t: len(vocab) + i for i, t in enumerate(_QWEN_SPECIAL)}
+    tok = T.Qwen2Tokenizer(vocab={**vocab, **ids}, merges=[], unk_token=None, eos_token='<|im_end|>',
+                           pad_token='<|endoftext|>', additional_special_tokens=list(_QWEN_SPECIAL[1:]))
+    tok.chat_template = _QWEN_CHAT_TEMPLATE
+    vision = dict(min_pixels=56 * 56, patch_size=14, temporal_patch_size=2, merge_size=2)
+    proc = T.Qwen2_5_VLProcessor(image_processor=T.Qwen2VLImageProcessor(max_pixels=28 * 28 * 1280, **vision),
+                                 video_processor=T.Qwen2VLVideoProcessor(max_pixels=28 * 28 * 768, **vision),
+                                 tokenizer=tok, chat_template=_QWEN_CHAT_TEMPLATE)
+    cfg = T.Qwen2_5_VLConfig(
+        text_config=dict(vocab_size=64 * -(-len(tok) // 64), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=8192,
+                         rope_parameters=dict(rope_type='default', rope_theta=1e6, mrope_section=[2, 3, 3]),  # sums to head_dim/2
+                         bos_token_id=ids['<|endoftext|>'], eos_token_id=ids['<|im_end|>'], pad_token_id=ids['<|endoftext|>']),
+        vision_config=dict(depth=2, hidden_size=32, intermediate_size=64, num_heads=2, out_hidden_size=64,
+                           fullatt_block_indexes=[1], window_size=112, patch_size=14, spatial_merge_size=2,
+                           temporal_patch_size=2, tokens_per_second=2),
+        image_token_id=ids['<|image_pad|>'], video_token_id=ids['<|video_pad|>'],
+        vision_start_token_id=ids['<|vision_start|>'], vision_end_token_id=ids['<|vision_end|>'])
+    torch.manual_seed(seed)
+    model = T.Qwen2_5_VLForConditionalGeneration(cfg)
+    with torch.no_grad():        # answer in lowercase words: only letters, space, '.' and ',' can win the argmax
+        words = [tok.convert_tokens_to_ids(c) for c in 'abcdefghijklmnopqrstuvwxyzĠĠĠĠ.,']
+        keep = torch.zeros(cfg.text_config.vocab_size, dtype=torch.bool); keep[words] = True
+        model.lm_head.weight[~keep] = 0
+        model.lm_head.weight[keep] *= 20
+    model.generation_config.eos_token_id = [ids['<|im_end|>'], ids['<|endoftext|>']]
+    model.generation_config.pad_token_id = ids['<|endoftext|>']
+    model.save_pretrained(path); proc.save_pretrained(path)
+    return path
+
+# %% ../nbs/00b_testing.ipynb #ccbc12c0
+def _whisper_special_tokens()->list:
+    "Whisper's special tokens in the order of the multilingual vocabulary (large-v3 has 100 languages)."
+    from transformers.models.whisper.tokenization_whisper import LANGUAGES
+    return (['<|endoftext|>', '<|startoftranscript|>'] + [f'<|{code}|>' for code in LANGUAGES]
+            + ['<|translate|>', '<|transcribe|>', '<|startoflm|>', '<|startofprev|>', '<|nospeech|>', '<|notimestamps|>'])
+
+def write_tiny_whisper(path:str|Path, # folder to create
+                       seed:int=0,
+                       num_mel_bins:int=80, # 80 like whisper-small; large-v3 uses 128
+                      )->Path:
+    "A random one-layer Whisper with a locally built tokenizer, feature extractor and generation config."
+    import torch, transformers as T
+    from tokenizers import AddedToken
+    path = Path(path)
+    vocab, special = _byte_level_vocab(), _whisper_special_tokens()
+    ids = {t: len(vocab) + i for i, t in enumerate(special)}
+    stamps = [f'<|{i * 0.02:.2f}|>' for i in range(1501)]
+    tok = T.WhisperTokenizer(vocab={**vocab, **ids}, merges=[], additional_special_tokens=special[1:])
+    tok.add_tokens([AddedToken(t, special=False, normalized=False) for t in stamps])
+    proc = T.WhisperProcessor(feature_extractor=T.WhisperFeatureExtractor(feature_size=num_mel_bins), tokenizer=tok)
+    eot, sot = ids['<|endoftext|>'], ids['<|startoftranscript|>']
+    cfg = T.WhisperConfig(vocab_size=len(tok), num_mel_bins=num_mel_bins, d_model=32, encoder_layers=1, decoder_layers=1,
+                          encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64,
+                          max_source_positions=1500, max_target_positions=448, pad_token_id=eot, bos_token_id=eot,
+                          eos_token_id=eot, decoder_start_token_id=sot)
+    torch.manual_seed(seed)
+    model = T.WhisperForConditionalGeneration(cfg)
+    model.generation_config = T.GenerationConfig(
+        decoder_start_token_id=sot, bos_token_id=eot, eos_token_id=eot, pad_token_id=eot, is_multilingual=True,
+        lang_to_id={t: i for t, i in ids.items() if t not in ('<|endoftext|>', '<|startoftranscript|>') and i < ids['<|translate|>']},
+        task_to_id={'translate': ids['<|translate|>'], 'transcribe': ids['<|transcribe|>']},
+        no_timestamps_token_id=ids['<|notimestamps|>'], prev_sot_token_id=ids['<|startofprev|>'],
+        begin_suppress_tokens=[vocab['Ġ'], eot], suppress_tokens=[], max_initial_timestamp_index=50)
+    model.save_pretrained(path); proc.save_pretrained(path)
+    return path
+
+# %% ../nbs/00b_testing.ipynb #2d881599
+def write_tiny_audio_tagger(path:str|Path, # folder to create
+                            seed:int=0,
+                            labels:tuple=TINY_AUDIOSET_LABELS, # class names (AudioSet's)
+                           )->Path:
+    "A random two-layer Audio Spectrogram Transformer with a multi-label AudioSet-style head and its feature extractor."
+    import torch, transformers as T
+    path = Path(path)
+    fe = T.ASTFeatureExtractor(num_mel_bins=128, max_length=256)    # 2.56 s windows (the real AST: 1024, 10.24 s)
+    cfg = T.ASTConfig(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64,
+                      num_mel_bins=128, max_length=256, id2label=dict(enumerate(labels)),
+                      label2id={l: i for i, l in enumerate(labels)}, problem_type='multi_label_classification')
+    torch.manual_seed(seed)
+    T.ASTForAudioClassification(cfg).save_pretrained(path); fe.save_pretrained(path)
+    return path
+
+# %% ../nbs/00b_testing.ipynb #050e408a
+def write_tiny_captioning_models(root:str|Path, # folder to create; gets vlm/, asr/ and sounds/
+                                )->dict: # name -> model folder
+    "Write tiny random Qwen2.5-VL, Whisper and AST models (with their processors) for `ltx2lora caption`."
+    root = Path(root)
+    return dict(vlm=write_tiny_qwen2_5_vl(root/'qwen2_5_vl'), asr=write_tiny_whisper(root/'whisper'),
+                sounds=write_tiny_audio_tagger(root/'ast'))
+
+# %% ../nbs/00b_testing.ipynb #c7e5fe1d
 VALID_CLIPS = {   # media path -> write_clip arguments: one bucket (96x64x25), stereo audio
     'videos/tone.mp4':  dict(width=96, height=64, frames=25, fps=25, audio='tone'),
     'videos/chirp.mp4': dict(width=96, height=64, frames=25, fps=25, audio='chirp'),
@@ -430,4 +575,35 @@ def write_fixtures(root:str|Path, # folder to fill (created if missing)
     out = dict(problems=write_sample_dataset(root/'problems'), dataset=write_valid_dataset(root/'dataset'))
     out['ltx2_checkpoint'] = write_tiny_checkpoint(root/'models'/'ltx-2-tiny.safetensors', version='2')
     out['ltx23_checkpoint'] = write_tiny_checkpoint(root/'models'/'ltx-2.3-tiny.safetensors', version='2.3')
+    out.update({f'captioning_{k}': p for k, p in write_tiny_captioning_models(root/'models'/'captioning').items()})
     return out
+
+# %% ../nbs/00b_testing.ipynb #3d256aaf
+def tiny_modalities(seed:int=0, # random latents and contexts
+                    batch:int=1,
+                    video_shape:tuple=(128, 2, 2, 2), # [C, F', H', W'] of the video latents
+                    audio_frames:int=13, # audio latent frames T ([8, T, 16])
+                    text_tokens:int=128, text_dim:int=64, audio_text_dim:int|None=None,
+                    sigma:float=0.7, fps:float=24.0, device='cpu', dtype=None):
+    "(video, audio) `Modality` inputs for a tiny transformer, built with ltx-core's latent tools."
+    import torch
+    from ltx_core.model.transformer import Modality
+    from ltx_core.tools import VideoLatentTools, AudioLatentTools
+    from ltx_core.components.patchifiers import VideoLatentPatchifier, AudioPatchifier
+    from ltx_core.types import VideoLatentShape, AudioLatentShape
+    dtype = dtype or torch.float32
+    g = torch.Generator().manual_seed(seed)
+    vl = torch.randn(batch, *video_shape, generator=g)
+    al = torch.randn(batch, 8, audio_frames, 16, generator=g)
+    vtools = VideoLatentTools(VideoLatentPatchifier(patch_size=1), VideoLatentShape.from_torch_shape(vl.shape), fps=fps)
+    atools = AudioLatentTools(AudioPatchifier(patch_size=1), AudioLatentShape.from_torch_shape(al.shape))
+    v = vtools.create_initial_state(device, dtype, vl.to(device, dtype))
+    a = atools.create_initial_state(device, dtype, al.to(device, dtype))
+    s = torch.full((batch,), sigma, device=device, dtype=dtype)
+    vctx = torch.randn(batch, text_tokens, text_dim, generator=g).to(device, dtype)
+    actx = torch.randn(batch, text_tokens, audio_text_dim or text_dim, generator=g).to(device, dtype)
+    return (Modality(latent=v.latent, sigma=s, timesteps=v.denoise_mask.squeeze(-1) * s[:, None], positions=v.positions,
+                     context=vctx),
+            Modality(latent=a.latent, sigma=s, timesteps=a.denoise_mask.squeeze(-1) * s[:, None], positions=a.positions, context=actx))
+
+_modalities_for_tests = tiny_modalities

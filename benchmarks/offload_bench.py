@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""ltx2lora weight-streaming benchmark on the real LTX-2 19B architecture (random bf16 weights).
+
+Workload (as in ../shared/bench-baseline): 704x384x97 video latents [B,128,13,12,22] (3432 tokens) + 97 audio latents,
+text contexts [B,1024,3840], LoRA r64/alpha64 on the guide's 8 target names, per-block gradient checkpointing.
+ltx2lora's own choices: bf16 adapters (no fp32 copies), 8-bit AdamW (bitsandbytes), block streaming planned from the cap.
+
+Each scheme is `name@CAP/bN`: `no-offload/b1`, `ltx2lora@24/b1`, `ltx2lora-fp8@24/b1`, ...  CAP in GiB
+(torch.cuda.set_per_process_memory_fraction). Writes a JSON list of rows (scheme, cap_gib, batch, s_per_step, peak_gib,
+pcie_gb_per_step, gpu_busy_s, card, date, ...).
+
+    python benchmarks/offload_bench.py --schemes no-offload/b1,ltx2lora@32/b1,ltx2lora@24/b1 --out results.json
+    python benchmarks/offload_bench.py --tiny --device cpu --schemes no-offload/b1,ltx2lora@1/b1   # CPU smoke test
+"""
+import argparse, datetime, json, math, os, statistics, sys, time
+from pathlib import Path
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import torch
+
+GUIDE_TARGETS = ['to_k', 'to_q', 'to_v', 'to_out.0', 'ff.net.0.proj', 'ff.net.2', 'audio_ff.net.0.proj', 'audio_ff.net.2']
+GiB = 2**30
+
+def parse_scheme(s):
+    "`kind[~fraction][@cap]/bN`: e.g. ltx2lora@24/b1 (planned from the cap), ltx2lora~0.6@32/b4 (60 % streamed)."
+    frac = None
+    if '~' in s:
+        head, _, tail = s.partition('~')
+        import itertools
+        num = ''.join(itertools.takewhile(lambda ch: ch.isdigit() or ch == '.', tail))
+        frac, s2 = float(num), head + tail[len(num):]
+    else: s2 = s
+    d = _parse(s2); d.update(scheme=s, stream_fraction=frac); return d
+
+def _parse(s):
+    name, _, rest = s.partition('@')
+    if '/' in name: name, b = name.split('/'); cap = None
+    else:
+        cap, _, b = rest.partition('/') if rest else ('', '', 'b1')
+        cap = float(cap) if cap else None
+    if not b: b = 'b1'
+    return dict(scheme=s, kind=name, cap_gib=cap, batch=int(b.lstrip('b')))
+
+def build_model(args, device):
+    from ltx_core.model.transformer import LTXModelConfigurator
+    from ltx2lora.testing import ltx2_19b_config, tiny_ltx2_config
+    cfg = tiny_ltx2_config('2') if args.tiny else ltx2_19b_config()
+    with torch.device('meta'): m = LTXModelConfigurator.from_config(cfg)
+    m = m.to_empty(device=device).to(torch.bfloat16)
+    g = torch.Generator(device=device).manual_seed(0)
+    with torch.no_grad():
+        for n, p in m.named_parameters():
+            if p.dim() >= 2: p.normal_(0, 0.02, generator=g)
+            elif 'norm' in n: p.fill_(1.0)
+            else: p.normal_(0, 0.02, generator=g)
+        for n, b in m.named_buffers():
+            if b.is_floating_point() and not torch.isfinite(b).all(): b.zero_()
+    m.requires_grad_(False)
+    return m, cfg
+
+def make_inputs(cfg, batch, device, tiny):
+    from ltx_core.model.transformer import Modality
+    from ltx_core.tools import VideoLatentTools, AudioLatentTools
+    from ltx_core.components.patchifiers import VideoLatentPatchifier, AudioPatchifier
+    from ltx_core.types import VideoLatentShape, AudioLatentShape
+    g = torch.Generator(device=device).manual_seed(1)
+    vshape, at, L, D = ((batch, 128, 2, 2, 2), 13, 128, 64) if tiny else ((batch, 128, 13, 12, 22), 97, 1024, 3840)
+    vl = torch.randn(vshape, device=device, generator=g, dtype=torch.bfloat16)
+    al = torch.randn((batch, 8, at, 16), device=device, generator=g, dtype=torch.bfloat16)
+    vt = VideoLatentTools(VideoLatentPatchifier(patch_size=1), VideoLatentShape.from_torch_shape(vl.shape), fps=25.0)
+    atl = AudioLatentTools(AudioPatchifier(patch_size=1), AudioLatentShape.from_torch_shape(al.shape))
+    v = vt.create_initial_state(device, torch.bfloat16, vl); a = atl.create_initial_state(device, torch.bfloat16, al)
+    sigma = torch.rand(batch, device=device, generator=g, dtype=torch.float32).to(torch.bfloat16)
+    nv = torch.randn(v.latent.shape, device=device, generator=g, dtype=torch.bfloat16)
+    na = torch.randn(a.latent.shape, device=device, generator=g, dtype=torch.bfloat16)
+    xv = (1 - sigma[:, None, None]) * v.latent + sigma[:, None, None] * nv
+    xa = (1 - sigma[:, None, None]) * a.latent + sigma[:, None, None] * na
+    ctx = torch.randn(batch, L, D, device=device, generator=g, dtype=torch.bfloat16)
+    video = Modality(latent=xv, sigma=sigma, timesteps=v.denoise_mask.squeeze(-1) * sigma[:, None], positions=v.positions, context=ctx)
+    audio = Modality(latent=xa, sigma=sigma, timesteps=a.denoise_mask.squeeze(-1) * sigma[:, None], positions=a.positions, context=ctx)
+    return video, audio, (nv - v.latent).float(), (na - a.latent).float()
+
+def gpu_busy_seconds(fn):
+    "Union of CUDA kernel intervals over one call of fn (torch.profiler, CUDA activity only)."
+    from torch.profiler import profile, ProfilerActivity
+    with profile(activities=[ProfilerActivity.CUDA]) as prof: fn(); torch.cuda.synchronize()
+    iv = sorted((e.time_range.start, e.time_range.end) for e in prof.events()
+                if e.device_type == torch.autograd.DeviceType.CUDA and 'Memcpy' not in e.name and 'Memset' not in e.name)
+    busy, cur_s, cur_e = 0, None, None
+    for s, e in iv:
+        if cur_e is None or s > cur_e:
+            if cur_e is not None: busy += cur_e - cur_s
+            cur_s, cur_e = s, e
+        else: cur_e = max(cur_e, e)
+    if cur_e is not None: busy += cur_e - cur_s
+    return busy / 1e6, prof
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--schemes', default='no-offload/b1,ltx2lora@32/b1,ltx2lora@24/b1,no-offload/b4,ltx2lora@32/b4,ltx2lora@24/b4')
+    ap.add_argument('--steps', type=int, default=5); ap.add_argument('--warmup', type=int, default=2)
+    ap.add_argument('--rank', type=int, default=64)
+    ap.add_argument('--tiny', action='store_true'); ap.add_argument('--device', default='cuda')
+    ap.add_argument('--profile', action='store_true', help='measure GPU kernel-busy time on one extra step')
+    ap.add_argument('--top-kernels', type=int, default=0, help='print the N most expensive kernels of the first scheme')
+    ap.add_argument('--out', default='offload_bench.json')
+    ap.add_argument('--time-budget', type=float, default=540)
+    args = ap.parse_args()
+    t_start = time.time()
+    device = torch.device(args.device)
+    cuda = device.type == 'cuda'
+    if cuda and device.index is None: device = torch.device('cuda', torch.cuda.current_device())
+    import peft
+    from ltx2lora.offload import plan_offload, BlockStreamer, memory_budget, estimate_activation_bytes, check_host_ram
+    card = torch.cuda.get_device_name(device) if cuda else 'cpu'
+    total = torch.cuda.get_device_properties(device).total_memory if cuda else 64 * GiB
+    t0 = time.time(); model, cfg = build_model(args, device); print(f'model built in {time.time() - t0:.1f} s', flush=True)
+    pm = peft.get_peft_model(model, peft.LoraConfig(r=args.rank, lora_alpha=args.rank, target_modules=GUIDE_TARGETS),
+                             autocast_adapter_dtype=False)
+    for n, p in pm.named_parameters():
+        if 'lora_' in n: p.data = p.data.to(torch.bfloat16)
+    lora = [p for n, p in pm.named_parameters() if p.requires_grad]
+    torch.manual_seed(0)
+    for n, p in pm.named_parameters():
+        if 'lora_B' in n: torch.nn.init.normal_(p, std=1e-3)
+    init = [p.detach().clone() for p in lora]
+    n_lora = sum(p.numel() for p in lora)
+    model.set_gradient_checkpointing(True); pm.train()
+    non_block = sum(p.numel() * p.element_size() for n, p in model.named_parameters() if 'transformer_blocks' not in n)
+    print(f'LoRA params {n_lora / 1e6:.1f} M; non-block weights {non_block / 1e9:.2f} GB', flush=True)
+    rows, streamer, ref = [], None, None
+    queue = list(map(parse_scheme, args.schemes.split(',')))
+    while queue:
+        spec = queue.pop(0)
+        if time.time() - t_start > args.time_budget: print('time budget reached; skipping', spec['scheme']); continue
+        row = dict(scheme=spec['kind'] if spec['kind'] != 'ltx2lora-fp8' else 'ltx2lora', variant=spec['scheme'],
+                   cap_gib=spec['cap_gib'], batch=spec['batch'], card=card, date=datetime.date.today().isoformat(),
+                   storage='fp8' if 'fp8' in spec['kind'] else 'bf16')
+        if cuda:
+            torch.cuda.set_per_process_memory_fraction(1.0, device); torch.cuda.empty_cache()
+        if streamer is not None: streamer.restore(); streamer = None
+        video, audio, tv, ta = make_inputs(cfg, spec['batch'], device, args.tiny)
+        if spec['kind'].startswith('ltx2lora'):
+            cap = (spec['cap_gib'] or 80) * GiB
+            act = estimate_activation_bytes(3432 if not args.tiny else 8, 97 if not args.tiny else 13, batch=spec['batch'],
+                                            num_blocks=len(model.transformer_blocks),
+                                            video_dim=model.transformer_blocks[0].attn1.to_q.base_layer.in_features,
+                                            audio_dim=model.transformer_blocks[0].audio_attn1.to_q.base_layer.in_features)
+            storage = 'fp8' if 'fp8' in spec['kind'] else 'bf16'
+            slot_guess = plan_offload(model.transformer_blocks, stream_fraction=0.5, storage_dtype=storage).gpu_overhead_bytes
+            bud = memory_budget(int(cap), non_block, n_lora, act, slot_guess, slots=1)
+            resident = bud.resident_budget - int(spec.get('extra_gib', 0) * GiB)
+            plan = (plan_offload(model.transformer_blocks, stream_fraction=spec['stream_fraction'], storage_dtype=storage)
+                    if spec['stream_fraction'] is not None else
+                    plan_offload(model.transformer_blocks, resident_budget=resident, storage_dtype=storage))
+            print(bud); print(plan, flush=True)
+            check_host_ram(plan)
+            streamer = BlockStreamer(model.transformer_blocks, plan, device=device, model=model).attach()
+            row.update(streamed_fraction=round(plan.streamed_fraction, 4), planned_pcie_gb=plan.pcie_bytes_per_step / 1e9,
+                       planned_resident_gib=plan.resident_bytes / GiB, planned_activation_gib=act / GiB,
+                       extra_margin_gib=spec.get('extra_gib', 0))
+        if cuda:
+            torch.cuda.empty_cache()
+            if spec['cap_gib']: torch.cuda.set_per_process_memory_fraction(spec['cap_gib'] * GiB / total, device)
+            torch.cuda.reset_peak_memory_stats(device)
+        with torch.no_grad():
+            for p, q in zip(lora, init): p.copy_(q)
+        import bitsandbytes as bnb
+        opt = bnb.optim.AdamW8bit(lora, lr=1e-4) if cuda else torch.optim.AdamW(lora, lr=1e-4)
+        def step():
+            v, a = pm(video, audio, None)
+            loss = torch.nn.functional.mse_loss(v.float(), tv) + torch.nn.functional.mse_loss(a.float(), ta)
+            loss.backward()
+            return loss
+        times, bytes_per = [], []
+        try:
+            for i in range(args.warmup + args.steps):
+                b0 = streamer.bytes_copied if streamer else 0
+                if cuda: torch.cuda.synchronize()
+                t = time.perf_counter()
+                loss = step()
+                if i == 0:
+                    gn = torch.sqrt(sum(p.grad.float().pow(2).sum() for p in lora)).item()
+                    row.update(loss0=loss.item(), lora_grad_norm0=gn)
+                    if ref is None: ref = (loss.item(), gn)
+                opt.step(); opt.zero_grad(set_to_none=True)
+                if cuda: torch.cuda.synchronize()
+                if i >= args.warmup:
+                    times.append(time.perf_counter() - t); bytes_per.append((streamer.bytes_copied if streamer else 0) - b0)
+            row.update(s_per_step=statistics.median(times), s_min=min(times), s_max=max(times),
+                       pcie_gb_per_step=statistics.median(bytes_per) / 1e9,
+                       peak_gib=(torch.cuda.max_memory_allocated(device) / GiB) if cuda else None,
+                       reserved_gib=(torch.cuda.max_memory_reserved(device) / GiB) if cuda else None)
+            if args.profile and cuda:
+                def one():
+                    step(); opt.step(); opt.zero_grad(set_to_none=True)
+                busy, prof = gpu_busy_seconds(one)
+                row['gpu_busy_s'] = busy
+                if args.top_kernels and not rows:
+                    print(prof.key_averages().table(sort_by='self_cuda_time_total', row_limit=args.top_kernels), flush=True)
+            row['matches_first_scheme'] = (abs(row['loss0'] - ref[0]) <= 1e-2 * abs(ref[0]) and
+                                           abs(row['lora_grad_norm0'] - ref[1]) <= 1e-2 * abs(ref[1]))
+        except torch.OutOfMemoryError as e:
+            row['error'] = f'out of memory: {str(e)[:200]}'
+            if spec['kind'].startswith('ltx2lora') and spec.get('extra_gib', 0) < 6:
+                queue.insert(0, dict(spec, extra_gib=spec.get('extra_gib', 0) + 2))   # plan again, 2 GiB less resident
+                row['retry'] = 'planned again with 2 GiB less resident'
+        del opt
+        for p in lora: p.grad = None
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+        Path(args.out).write_text(json.dumps(rows, indent=1))
+    if cuda: torch.cuda.set_per_process_memory_fraction(1.0, device)
+    if streamer is not None: streamer.restore()
+    print(f"\n{'scheme':24} {'cap':>5} {'B':>2} {'s/step':>7} {'peak GiB':>8} {'PCIe GB':>8} {'GPU busy':>8} {'streamed':>8} loss0 / gradnorm0")
+    for r in rows:
+        print(f"{r['variant']:24} {str(r['cap_gib'] or '-'):>5} {r['batch']:>2} {r.get('s_per_step', float('nan')):7.3f} "
+              f"{(r.get('peak_gib') or float('nan')):8.2f} {r.get('pcie_gb_per_step', 0):8.1f} {r.get('gpu_busy_s', float('nan')):8.3f} "
+              f"{r.get('streamed_fraction', 0):8.0%} {r.get('loss0', float('nan')):.4f} / {r.get('lora_grad_norm0', float('nan')):.4f} {r.get('error', '')}")
+
+if __name__ == '__main__': main()
