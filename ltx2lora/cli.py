@@ -56,6 +56,37 @@ def _caption(args)->int:
     print(summary)
     return 0 if summary.ok else 1
 
+def _preprocess(args)->int:
+    from ltx2lora.latents import preprocess
+    from ltx2lora.checkpoint import CheckpointError
+    try:
+        summary = preprocess(args.dataset, args.resolution_buckets, args.model_path, args.text_encoder_path,
+                             output_dir=args.output_dir, with_audio=args.with_audio, only=args.only, device=args.device,
+                             load_text_encoder_in_8bit=args.load_text_encoder_in_8bit, vae_tiling=args.vae_tiling,
+                             silence_for_missing_audio=args.silence_for_missing_audio, lora_trigger=args.lora_trigger,
+                             max_text_length=args.max_text_length, text_batch_size=args.text_batch_size, force=args.force)
+    except (CheckpointError, ValueError, FileNotFoundError) as e: return _usage(args, str(e))
+    except Exception as e:
+        if type(e).__name__ == 'TextEncoderError': return _usage(args, str(e))
+        raise
+    print(summary)
+    return 0 if summary.ok else 1
+
+def _verify(args)->int:
+    from ltx2lora.latents import verify
+    if not Path(args.dir).exists(): return _usage(args, f'{args.dir} does not exist')
+    report = verify(args.dir, fix=args.fix, deep=not args.quick)
+    print(json.dumps(report.to_dict(), indent=2) if args.json else report)
+    return 0 if report.ok else 1
+
+def _preview(args)->int:
+    from ltx2lora.latents import preview
+    from ltx2lora.checkpoint import CheckpointError
+    try: out = preview(args.dir, args.sample, args.model_path, args.out, device=args.device)
+    except (CheckpointError, ValueError, FileNotFoundError) as e: return _usage(args, str(e))
+    for k, v in out.items(): print(f'{k:14} {v}')
+    return 0
+
 def _fixtures(args)->int:
     from ltx2lora.testing import write_fixtures
     out = write_fixtures(args.dir)
@@ -105,6 +136,31 @@ def build_parser()->argparse.ArgumentParser:
     cp.add_argument('--no-speech-threshold', type=float, default=0.6, help="Whisper's no-speech probability above which [SPEECH] is None")
     cp.add_argument('--sounds-threshold', type=float, default=0.3, help='minimum tag probability for [SOUNDS]')
     cp.set_defaults(func=_caption, parser=cp)
+    pp = sub.add_parser('preprocess', help='cache video latents, audio latents and text embeddings (the guide\'s section 6)')
+    pp.add_argument('dataset', metavar='DATASET', help='dataset.jsonl')
+    pp.add_argument('--resolution-buckets', required=True, metavar='WxHxF[,...]', help='e.g. 704x384x97')
+    pp.add_argument('--model-path', required=True, metavar='M', help='ltx-2-19b-dev.safetensors (VAEs and text projection)')
+    pp.add_argument('--text-encoder-path', metavar='G', help='Gemma 3 folder (needed unless --only videos/audio)')
+    pp.add_argument('--output-dir', help='default: <dataset folder>/.precomputed')
+    pp.add_argument('--with-audio', action='store_true', help='also cache audio latents (audio-video training)')
+    pp.add_argument('--only', choices=('videos', 'audio', 'captions'), help='run one of the guide\'s three steps only')
+    pp.add_argument('--device', default='auto'); pp.add_argument('--load-text-encoder-in-8bit', action='store_true')
+    pp.add_argument('--vae-tiling', action='store_true', help='tiled video encoding (704x384x97 in 24 GB)')
+    pp.add_argument('--silence-for-missing-audio', action='store_true', help='encode silence for clips without audio instead of skipping them')
+    pp.add_argument('--lora-trigger', metavar='TOKEN', help='prepend TOKEN to every prompt')
+    pp.add_argument('--max-text-length', type=int, default=1024); pp.add_argument('--text-batch-size', type=int, default=1)
+    pp.add_argument('--force', action='store_true', help='redo every sample even when its files are fresh')
+    pp.set_defaults(func=_preprocess, parser=pp)
+    vf = sub.add_parser('verify', help='report every inconsistency of a .precomputed cache (exit 1 if any)')
+    vf.add_argument('dir', metavar='DIR', help='the .precomputed folder')
+    vf.add_argument('--fix', action='store_true', help='delete exactly the files it reports')
+    vf.add_argument('--quick', action='store_true', help='check files and manifest without loading tensors')
+    vf.add_argument('--json', action='store_true')
+    vf.set_defaults(func=_verify, parser=vf)
+    pv = sub.add_parser('preview', help='decode a cached sample back to mp4 + frame strip, to see what the model learns from')
+    pv.add_argument('dir', metavar='DIR', help='the .precomputed folder'); pv.add_argument('sample', metavar='SAMPLE', help='e.g. videos/clip.pt')
+    pv.add_argument('--model-path', required=True); pv.add_argument('--out', required=True); pv.add_argument('--device', default='auto')
+    pv.set_defaults(func=_preview, parser=pv)
     x = sub.add_parser('fixtures', help='write synthetic clips, a dataset.jsonl and tiny LTX-2 model files into DIR')
     x.add_argument('dir', metavar='DIR')
     x.set_defaults(func=_fixtures, parser=x)

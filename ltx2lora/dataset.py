@@ -15,7 +15,8 @@ from .core import atomic_path, atomic_write_json, atomic_write_text, progress
 # %% auto #0
 __all__ = ['VIDEO_EXTENSIONS', 'MediaError', 'AudioInfo', 'MediaInfo', 'probe', 'Problem', 'valid_frame_count', 'media_problems',
            'DatasetEntry', 'read_dataset', 'FileReport', 'CheckReport', 'check', 'first_frame', 'show_thumbnails',
-           'Bucket', 'parse_buckets', 'choose_bucket', 'ConformRecord', 'conform_clip', 'conform']
+           'Bucket', 'parse_buckets', 'choose_bucket', 'ConformRecord', 'fit_frame', 'read_audio', 'conform_clip',
+           'conform']
 
 # %% ../nbs/01_dataset.ipynb #51d0dc63
 VIDEO_EXTENSIONS = ('.mp4', '.mov', '.mkv', '.avi', '.webm', '.m4v', '.mpg', '.mpeg', '.wmv', '.flv', '.ts', '.gif')
@@ -382,8 +383,11 @@ def _frames_at(container, stream, fps:float, count:int)->Iterator:
         if i >= count: return
     while i < count and prev is not None: yield prev[1]; i += 1
 
-def _fit_frame(fr, bucket_w:int, bucket_h:int, scale:bool=True)->np.ndarray:
-    "Scale to cover the bucket (unless `scale` is False), then center-crop to it."
+def fit_frame(fr, # a PyAV VideoFrame
+              bucket_w:int, bucket_h:int, # the target size
+              scale:bool=True, # scale (bicubic) to cover the target first; False: only center-crop
+             )->np.ndarray: # uint8 RGB [bucket_h, bucket_w, 3]
+    "Scale a frame to cover the bucket (unless `scale` is False), then center-crop to it."
     s = max(bucket_w / fr.width, bucket_h / fr.height) if scale else 1.0
     sw, sh = max(bucket_w, round(fr.width * s)), max(bucket_h, round(fr.height * s))
     img = fr.reformat(width=sw, height=sh, format='rgb24', interpolation='BICUBIC').to_ndarray() if (sw, sh) != (fr.width, fr.height) \
@@ -391,8 +395,11 @@ def _fit_frame(fr, bucket_w:int, bucket_h:int, scale:bool=True)->np.ndarray:
     y, x = (sh - bucket_h) // 2, (sw - bucket_w) // 2
     return np.ascontiguousarray(img[y:y + bucket_h, x:x + bucket_w])
 
-def _read_audio(path:Path, start:float, seconds:float, sample_rate:int)->tuple[np.ndarray, float]|None:
-    "Stereo float32 [2, n] audio from `start` for `seconds`, and how many seconds had to be padded."
+def read_audio(path:Path, # a media file
+               start:float, seconds:float, # the span to read, in seconds of the file's timeline
+               sample_rate:int, # output rate
+              )->tuple[np.ndarray, float]|None: # (stereo float32 [2, n], seconds padded with silence) or None without audio
+    "Stereo float32 [2, n] audio from `start` for `seconds` (resampled, down/up-mixed), and how many seconds had to be padded."
     import av
     with av.open(str(path)) as c:
         if not c.streams.audio: return None
@@ -455,13 +462,13 @@ def conform_clip(src:str|Path, # the clip to fix
         istream = inp.streams.video[0]; istream.thread_type = 'AUTO'
         for fr in _frames_at(inp, istream, fps, f):
             if start is None: start = fr.time or 0.
-            o = av.VideoFrame.from_ndarray(_fit_frame(fr, w, h, scale=bucket is not None), format='rgb24')
+            o = av.VideoFrame.from_ndarray(fit_frame(fr, w, h, scale=bucket is not None), format='rgb24')
             o.pts, o.time_base = n, 1 / rate; n += 1
             for pkt in vs.encode(o): out.mux(pkt)
         for pkt in vs.encode(): out.mux(pkt)
         if n != f: raise MediaError(src, f'only {n} of {f} frames could be read', 're-export the clip')
         if info.has_audio:
-            got = _read_audio(src, start or 0., f / fps, audio_sample_rate)
+            got = read_audio(src, start or 0., f / fps, audio_sample_rate)
             a = info.audio[0]
             if got is not None:
                 samples, padded = got

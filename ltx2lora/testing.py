@@ -15,9 +15,9 @@ from .core import atomic_path, atomic_write_text
 __all__ = ['BROKEN_KINDS', 'SAMPLE_TRIGGER', 'SAMPLE_CLIPS', 'LTX2_MODEL_VERSIONS', 'LTX2_COMPONENTS', 'LTX2_CHECKPOINT_PREFIXES',
            'TINY_AUDIOSET_LABELS', 'VALID_CLIPS', 'synthetic_frame', 'synthetic_audio', 'write_clip', 'write_broken',
            'write_sample_dataset', 'tiny_ltx2_config', 'build_tiny_components', 'ltx2_checkpoint_state_dict',
-           'save_ltx2_checkpoint', 'write_tiny_checkpoint', 'ltx2_19b_config', 'write_tiny_qwen2_5_vl',
-           'write_tiny_whisper', 'write_tiny_audio_tagger', 'write_tiny_captioning_models', 'write_valid_dataset',
-           'write_fixtures', 'tiny_modalities']
+           'save_ltx2_checkpoint', 'write_tiny_checkpoint', 'ltx2_19b_config', 'write_tiny_gemma',
+           'write_tiny_qwen2_5_vl', 'write_tiny_whisper', 'write_tiny_audio_tagger', 'write_tiny_captioning_models',
+           'write_valid_dataset', 'write_fixtures', 'tiny_modalities']
 
 # %% ../nbs/00b_testing.ipynb #e60e20bc
 def synthetic_frame(index:int, # frame number
@@ -426,6 +426,51 @@ def ltx2_19b_config()->dict:
     return cfg
 
 # %% ../nbs/00b_testing.ipynb #c0892ac8
+_GEMMA_SPECIAL_TOKENS = ('<pad>', '<eos>', '<bos>', '<unk>', '<mask>',   # Gemma's ids 0-4
+                         '<start_of_turn>', '<end_of_turn>', '<start_of_image>', '<end_of_image>', '<image_soft_token>')
+_GEMMA_CHARACTERS = "▁abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,:;!?'\"()[]-_/"
+
+def _tiny_gemma_tokenizer():
+    "A Gemma tokenizer (transformers' `GemmaTokenizer`) with a small locally built vocabulary."
+    import transformers as T
+    vocab = {t: i for i, t in enumerate(_GEMMA_SPECIAL_TOKENS)}
+    for b in range(256): vocab[f'<0x{b:02X}>'] = len(vocab)      # byte fallback: any text can be encoded
+    for c in _GEMMA_CHARACTERS: vocab.setdefault(c, len(vocab))
+    return T.GemmaTokenizer(vocab=vocab, merges=[], additional_special_tokens=list(_GEMMA_SPECIAL_TOKENS[5:]),
+                            add_bos_token=True)
+
+def write_tiny_gemma(folder:str|Path, # folder to create (config.json, model.safetensors, tokenizer files)
+                     hidden_size:int=64, # text width; the tiny LTX-2 checkpoints expect 64
+                     num_hidden_layers:int=2, # the feature extractor takes num_hidden_layers + 1 hidden states
+                     seed:int=0, # weights are a function of the seed
+                    )->Path:
+    "A random Gemma 3 (`Gemma3ForConditionalGeneration`) of tiny width with a locally built tokenizer, saved with `save_pretrained`."
+    import torch, transformers as T
+    folder = Path(folder)
+    tok = _tiny_gemma_tokenizer()
+    ids = tok.get_vocab()
+    heads = 2
+    cfg = T.Gemma3Config(
+        text_config=dict(vocab_size=64 * -(-len(tok) // 64), hidden_size=hidden_size, intermediate_size=2 * hidden_size,
+                         num_hidden_layers=num_hidden_layers, num_attention_heads=heads, num_key_value_heads=1,
+                         head_dim=hidden_size // heads, query_pre_attn_scalar=hidden_size // heads,
+                         max_position_embeddings=4096, sliding_window=512, pad_token_id=0, eos_token_id=1, bos_token_id=2),
+        vision_config=dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2,
+                           image_size=28, patch_size=14),
+        mm_tokens_per_image=4, boi_token_index=ids['<start_of_image>'], eoi_token_index=ids['<end_of_image>'],
+        image_token_index=ids['<image_soft_token>'], pad_token_id=0, eos_token_id=1, bos_token_id=2)
+    from transformers.utils import logging as hf_logging
+    torch.manual_seed(seed)
+    model = T.Gemma3ForConditionalGeneration(cfg).to(torch.bfloat16)
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try: model.save_pretrained(folder)
+    finally:
+        if bars: hf_logging.enable_progress_bar()
+    tok.save_pretrained(folder)
+    return folder
+
+# %% ../nbs/00b_testing.ipynb #f45e6dc3
 TINY_AUDIOSET_LABELS = ('Speech', 'Male speech, man speaking', 'Female speech, woman speaking', 'Music', 'Singing',
                         'Guitar', 'Piano', 'Drum', 'Silence', 'Sine wave', 'Wind', 'Rain', 'Water', 'Bird', 'Dog',
                         'Vehicle', 'Engine', 'Applause', 'Laughter', 'Footsteps', 'Door', 'Crowd',
@@ -452,7 +497,7 @@ def _byte_level_vocab()->dict:
     from tokenizers import pre_tokenizers
     return {c: i for i, c in enumerate(sorted(pre_tokenizers.ByteLevel.alphabet()))}
 
-# %% ../nbs/00b_testing.ipynb #53118df2
+# %% ../nbs/00b_testing.ipynb #050e408a
 def write_tiny_qwen2_5_vl(path:str|Path, # folder to create (config, weights, tokenizer, processor)
                           seed:int=0,
                          )->Path:
@@ -490,7 +535,7 @@ def write_tiny_qwen2_5_vl(path:str|Path, # folder to create (config, weights, to
     model.save_pretrained(path); proc.save_pretrained(path)
     return path
 
-# %% ../nbs/00b_testing.ipynb #ccbc12c0
+# %% ../nbs/00b_testing.ipynb #8f4522dc
 def _whisper_special_tokens()->list:
     "Whisper's special tokens in the order of the multilingual vocabulary (large-v3 has 100 languages)."
     from transformers.models.whisper.tokenization_whisper import LANGUAGES
@@ -527,7 +572,7 @@ def write_tiny_whisper(path:str|Path, # folder to create
     model.save_pretrained(path); proc.save_pretrained(path)
     return path
 
-# %% ../nbs/00b_testing.ipynb #2d881599
+# %% ../nbs/00b_testing.ipynb #a1c7f60d
 def write_tiny_audio_tagger(path:str|Path, # folder to create
                             seed:int=0,
                             labels:tuple=TINY_AUDIOSET_LABELS, # class names (AudioSet's)
@@ -543,7 +588,7 @@ def write_tiny_audio_tagger(path:str|Path, # folder to create
     T.ASTForAudioClassification(cfg).save_pretrained(path); fe.save_pretrained(path)
     return path
 
-# %% ../nbs/00b_testing.ipynb #050e408a
+# %% ../nbs/00b_testing.ipynb #c7e5fe1d
 def write_tiny_captioning_models(root:str|Path, # folder to create; gets vlm/, asr/ and sounds/
                                 )->dict: # name -> model folder
     "Write tiny random Qwen2.5-VL, Whisper and AST models (with their processors) for `ltx2lora caption`."
@@ -551,7 +596,7 @@ def write_tiny_captioning_models(root:str|Path, # folder to create; gets vlm/, a
     return dict(vlm=write_tiny_qwen2_5_vl(root/'qwen2_5_vl'), asr=write_tiny_whisper(root/'whisper'),
                 sounds=write_tiny_audio_tagger(root/'ast'))
 
-# %% ../nbs/00b_testing.ipynb #c7e5fe1d
+# %% ../nbs/00b_testing.ipynb #d2cf5022
 VALID_CLIPS = {   # media path -> write_clip arguments: one bucket (96x64x25), stereo audio
     'videos/tone.mp4':  dict(width=96, height=64, frames=25, fps=25, audio='tone'),
     'videos/chirp.mp4': dict(width=96, height=64, frames=25, fps=25, audio='chirp'),
@@ -575,10 +620,11 @@ def write_fixtures(root:str|Path, # folder to fill (created if missing)
     out = dict(problems=write_sample_dataset(root/'problems'), dataset=write_valid_dataset(root/'dataset'))
     out['ltx2_checkpoint'] = write_tiny_checkpoint(root/'models'/'ltx-2-tiny.safetensors', version='2')
     out['ltx23_checkpoint'] = write_tiny_checkpoint(root/'models'/'ltx-2.3-tiny.safetensors', version='2.3')
+    out['gemma'] = write_tiny_gemma(root/'models'/'gemma-3-tiny')
     out.update({f'captioning_{k}': p for k, p in write_tiny_captioning_models(root/'models'/'captioning').items()})
     return out
 
-# %% ../nbs/00b_testing.ipynb #3d256aaf
+# %% ../nbs/00b_testing.ipynb #e3a56249
 def tiny_modalities(seed:int=0, # random latents and contexts
                     batch:int=1,
                     video_shape:tuple=(128, 2, 2, 2), # [C, F', H', W'] of the video latents
