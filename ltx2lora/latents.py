@@ -306,7 +306,7 @@ def load_vae_encoders(model_path:str|Path, # LTX-2 single-file checkpoint
     if audio: out['audio_encoder'] = load_ltx2_component(model_path, 'audio_encoder', device, torch.float32)
     return out
 
-# %% ../nbs/03_latents.ipynb #bf50b762
+# %% ../nbs/03_latents.ipynb #2d32cf10
 class TextEncoderError(ValueError):
     "A text-encoder folder that is missing, incomplete or not Gemma 3."
 
@@ -388,7 +388,7 @@ def load_text_encoder(text_encoder_path:str|Path, # the Gemma 3 folder
     tokenizer = LTXVGemmaTokenizer(str(text_encoder_path), max_length)
     return GemmaTextEncoder(model=model, tokenizer=tokenizer, dtype=dtype)
 
-# %% ../nbs/03_latents.ipynb #16dadb71
+# %% ../nbs/03_latents.ipynb #6a98b12f
 class StreamedLinear:
     "Stand-in for a `torch.nn.Linear` whose weight stays in (pinned) CPU memory and is streamed to the input's device in column blocks."
     def __init__(self, linear, block:int=16384):
@@ -434,7 +434,7 @@ def load_feature_extractor(model_path:str|Path, # LTX-2 single-file checkpoint
     del processor
     return stream_feature_extractor(fe) if stream else fe.to(device)
 
-# %% ../nbs/03_latents.ipynb #9e8363e7
+# %% ../nbs/03_latents.ipynb #a6ab3fd7
 def tokenize_prompts(text_encoder, # ltx-core `GemmaTextEncoder` (its `LTXVGemmaTokenizer`)
                      prompts:list[str],
                     ): # (input_ids [B, L] int64, attention_mask [B, L] int64)
@@ -520,7 +520,7 @@ def encode_prompts(prompts:list[str], # the texts (the trigger word already in t
         if own_fe: del feature_extractor
         _free_memory(device)
 
-# %% ../nbs/03_latents.ipynb #e31b4db1
+# %% ../nbs/03_latents.ipynb #5e183f0d
 def read_clip_frames(path:str|Path, # the clip
                      bucket:Bucket, # size and frame count to produce
                     ): # (uint8 [F, H, W, 3], start time of the first frame in s, list of notes)
@@ -572,7 +572,7 @@ def encode_video(video_encoder, # ltx-core `VideoEncoder`
         else: z = video_encoder(x)
     return z[0].to(torch.bfloat16).cpu().contiguous()
 
-# %% ../nbs/03_latents.ipynb #865cf397
+# %% ../nbs/03_latents.ipynb #9b578c6b
 def read_clip_audio(path:str|Path, # the clip
                     start:float, # time of the first kept video frame, in s
                     seconds:float, # the kept frames' duration, F / fps
@@ -615,7 +615,7 @@ def encode_audio(audio_encoder, # ltx-core `AudioEncoder` (float32)
     return dict(latents=z[0].float().cpu().contiguous(), num_time_steps=int(z.shape[2]), frequency_bins=int(z.shape[3]),
                 duration=w.shape[-1] / sample_rate)
 
-# %% ../nbs/03_latents.ipynb #96e358c8
+# %% ../nbs/03_latents.ipynb #9048ccfd
 @dataclass
 class PreprocessSummary:
     "What `preprocess` did: per-sample status and reason, counts, and what was encoded or reused per folder."
@@ -741,7 +741,7 @@ def _first_frame_time(path:Path)->float:
         for fr in c.decode(video=0): return fr.time or 0.
     return 0.
 
-# %% ../nbs/03_latents.ipynb #49fa56ca
+# %% ../nbs/03_latents.ipynb #df7633f4
 _ONLY = {'videos': ('latents',), 'audio': ('audio_latents',), 'captions': ('conditions',)}
 
 def _reuse_or(section:dict, path:Path, compute:Callable, keys:Iterable|None=None):
@@ -923,7 +923,7 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
     return PreprocessSummary(root, root/MANIFEST_NAME, {n: (samples[n]['status'], samples[n]['reason']) for n in order},
                              work, [(w, str(p)) for w, p in bad], time.time() - t0)
 
-# %% ../nbs/03_latents.ipynb #dd312f6e
+# %% ../nbs/03_latents.ipynb #c4387c2d
 @dataclass
 class CacheIssue:
     "One inconsistency in a cache: its kind, the sample, the files concerned (relative to the cache) and what is wrong."
@@ -1093,7 +1093,7 @@ def _fix(root:Path, m:dict|None, issues:list, report:VerifyReport):
             s.update(status='incomplete', reason='files removed by verify --fix: run `ltx2lora preprocess` again')
     _write_manifest(root, m)
 
-# %% ../nbs/03_latents.ipynb #f2c06ae4
+# %% ../nbs/03_latents.ipynb #84d8716f
 def write_mp4(path:str|Path, # .mp4 to write (atomically)
               frames, # uint8 [F, H, W, 3] (H and W even)
               fps:float,
