@@ -87,6 +87,20 @@ def _preview(args)->int:
     for k, v in out.items(): print(f'{k:14} {v}')
     return 0
 
+def _train(args)->int:
+    from ltx2lora.training import train
+    from ltx2lora.config import ConfigError
+    try: result = train(args.config, device=args.device, resume=False if args.no_resume else None, steps=args.steps,
+                        show_progress=not args.no_progress)
+    except (ConfigError, FileExistsError, FileNotFoundError) as e: return _usage(args, str(e))
+    print(result)
+    return 0
+
+def _demo(args)->int:
+    from ltx2lora.training import demo
+    demo(args.out, steps=args.steps, device=args.device)
+    return 0
+
 def _fixtures(args)->int:
     from ltx2lora.testing import write_fixtures
     out = write_fixtures(args.dir)
@@ -161,6 +175,16 @@ def build_parser()->argparse.ArgumentParser:
     pv.add_argument('dir', metavar='DIR', help='the .precomputed folder'); pv.add_argument('sample', metavar='SAMPLE', help='e.g. videos/clip.pt')
     pv.add_argument('--model-path', required=True); pv.add_argument('--out', required=True); pv.add_argument('--device', default='auto')
     pv.set_defaults(func=_preview, parser=pv)
+    tr = sub.add_parser('train', help='train a LoRA from a training YAML (the guide\'s config works as is)')
+    tr.add_argument('config', metavar='CONFIG.yaml')
+    tr.add_argument('--device', default='auto'); tr.add_argument('--steps', type=int, help='override optimization.steps')
+    tr.add_argument('--no-resume', action='store_true', help='refuse to continue from checkpoints in output_dir')
+    tr.add_argument('--no-progress', action='store_true')
+    tr.set_defaults(func=_train, parser=tr)
+    dm = sub.add_parser('demo', help='the whole pipeline on tiny models, on the CPU: dataset, check, cache, train, plot')
+    dm.add_argument('--out', metavar='DIR', help='where to write everything (default: a new temporary folder)')
+    dm.add_argument('--steps', type=int, default=150); dm.add_argument('--device', default='cpu')
+    dm.set_defaults(func=_demo, parser=dm)
     x = sub.add_parser('fixtures', help='write synthetic clips, a dataset.jsonl and tiny LTX-2 model files into DIR')
     x.add_argument('dir', metavar='DIR')
     x.set_defaults(func=_fixtures, parser=x)

@@ -136,7 +136,7 @@ def _checks_failed(problems:list[tuple[str, Any, str]]):
 class ModelConfig(_Section):
     "The base model and the text encoder."
     model_path:PathStr = Field(description='Local path of the LTX-2 checkpoint to train on: the BF16 '
-        '`ltx-2-19b-dev.safetensors` (FP8 checkpoints cannot be trained). Required. Not checked at load time; '
+        '`ltx-2-19b-dev.safetensors` (the FP8 release and LTX-2.3 files work too). Required. Not checked at load time; '
         '`check_paths` checks that the file exists.',
         json_schema_extra=_upstream(example='/path/to/models/ltx-2-19b-dev.safetensors'))
     text_encoder_path:PathStr|None = Field(None, description='Folder of the Gemma 3 text encoder '
@@ -188,6 +188,12 @@ class TextToVideoConfig(_Section):
         json_schema_extra=_upstream(official=0.1))
     with_audio:bool = Field(True, description='Train the audio branch jointly (needs `audio_latents/` from '
         'preprocessing with audio).', json_schema_extra=_upstream(official=False))
+    audio_loss_weight:float = Field(1.0, ge=0.0, description='Weight of the audio loss in the total loss '
+        '(`video + audio_loss_weight × audio`). 1 is the official trainer\'s plain sum; lower it when the audio '
+        'loss dominates.')
+    independent_audio_sigma:bool = Field(False, description='Draw the audio noise level independently of the '
+        'video one (same sampler, shifted by the audio token count), as the newer official FlexibleStrategy does; '
+        '`false` shares one sigma like ltx-trainer 1.0.0.')
     audio_latents_dir:str = Field('audio_latents', min_length=1,
         description='Folder of the audio latents, inside `data.preprocessed_data_root`.')
 
@@ -215,21 +221,35 @@ class OptimizationConfig(_Section):
     learning_rate:float = Field(5e-5, gt=0, description='Peak learning rate. Guide: 5e-5 style, 3e-5 character, '
         '1e-4 motion.', json_schema_extra=_upstream(official=5e-4))
     steps:int = Field(3000, ge=1, description='Number of optimizer steps.')
-    batch_size:int = Field(1, ge=1, description='Clips per forward pass. Keep 1: with ltx-core 1.0.0 a batch > 1 '
-        'crashes in the text connector; use gradient accumulation instead.', json_schema_extra=_upstream(official=2))
+    batch_size:int = Field(1, ge=1, description='Clips per forward pass, all from one resolution bucket. Batches > 1 '
+        'work here (the official trainer crashes with them on ltx-core 1.0.0); they cost activation memory.',
+        json_schema_extra=_upstream(official=2))
     gradient_accumulation_steps:int = Field(2, ge=1, description='Forward/backward passes per optimizer step.',
         json_schema_extra=_upstream(official=1))
     max_grad_norm:float = Field(1.0, description='Gradient clipping norm; <= 0 disables clipping.')
     optimizer_type:Literal['adamw', 'adamw8bit'] = Field('adamw8bit', description='`adamw` (torch) or '
         '`adamw8bit` (bitsandbytes, 8-bit optimizer state).', json_schema_extra=_upstream(official='adamw'))
     scheduler_type:Literal['constant', 'linear', 'cosine', 'cosine_with_restarts', 'polynomial'] = Field(
-        'constant', description='Learning-rate schedule over `steps` (no warm-up).',
+        'constant', description='Learning-rate schedule over the steps after the warm-up.',
         json_schema_extra=_upstream(official='linear'))
-    scheduler_params:dict[str, Any] = Field(default_factory=dict, description='Keyword arguments for the torch '
-        'scheduler, e.g. `{end_factor: 0.1}` for `linear`.')
+    scheduler_params:dict[str, Any] = Field(default_factory=dict, description='Parameters of the schedule, named as '
+        'in the torch schedulers, e.g. `{end_factor: 0.1}` for `linear`.')
+    warmup_steps:int = Field(0, ge=0, description='Optimizer steps of linear warm-up from learning_rate / '
+        'warmup_steps to learning_rate before the schedule starts (0: none, as in the official trainer).')
+    weight_decay:float = Field(0.01, ge=0.0, description='Decoupled weight decay of AdamW (torch\'s and '
+        'bitsandbytes\' default).')
+    max_nonfinite_steps:int = Field(5, ge=1, description='Steps with a NaN/inf loss or gradient are skipped with a '
+        'warning; this many in a row stop the run, keeping the last good checkpoint.')
     enable_gradient_checkpointing:bool = Field(True, description='Recompute each transformer block in the '
         'backward pass instead of keeping its activations: much less memory, about 30% slower.',
         json_schema_extra=_upstream(official=False))
+
+    @model_validator(mode='after')
+    def _warmup_within_steps(self):
+        if self.warmup_steps >= self.steps:
+            _checks_failed([('warmup_steps', self.warmup_steps, f'must be smaller than steps ({self.steps}); the '
+                             'schedule starts after the warm-up')])
+        return self
 
 # %% ../nbs/00_config.ipynb #c85da9cf
 QUANTIZATIONS = ('int8-quanto', 'int4-quanto', 'int2-quanto', 'fp8-quanto', 'fp8uz-quanto')
@@ -250,8 +270,8 @@ class AccelerationConfig(_Section):
     ramtorch_offload_percent:float = Field(0.6, ge=0.0, le=1.0, description='Fraction of Linear layers kept '
         'on the CPU when `ramtorch_offload` is on: 0.70-0.75 for 24 GB, 0.60 for 32 GB, 0.40-0.50 for 40 GB, '
         '0.20-0.30 for 48 GB+ (relaxis fork).', json_schema_extra=_upstream(fork=1.0))
-    load_fp8_model:bool = Field(False, description='Keep FP8 weights of a pre-quantized checkpoint (relaxis fork). '
-        'FP8 weights do not train (guide); keep `false` and use the BF16 checkpoint.')
+    load_fp8_model:bool = Field(False, description='FP8 checkpoint: keep the weights in FP8 and upcast each layer '
+        'when it runs (half the memory); `false` upcasts them to bf16 at load. Both train (relaxis fork key).')
 
     @field_validator('hqq_quantization')
     @classmethod
@@ -358,6 +378,8 @@ class CheckpointsConfig(_Section):
     keep_last_n:int = Field(30, ge=-1, description='How many of the newest checkpoints to keep; -1 keeps all.',
         json_schema_extra=_upstream(official=1))
     precision:Literal['bfloat16', 'float32'] = Field('bfloat16', description='dtype of the saved weights.')
+    resume:bool = Field(True, description='Continue from the newest checkpoint in `output_dir` when there is one. '
+        '`false` refuses to start in an `output_dir` that holds checkpoints (nothing is overwritten).')
 
 class HubConfig(_Section):
     "Upload of the final LoRA to the Hugging Face Hub."
