@@ -270,6 +270,14 @@ class AccelerationConfig(_Section):
     ramtorch_offload_percent:float = Field(0.6, ge=0.0, le=1.0, description='Fraction of Linear layers kept '
         'on the CPU when `ramtorch_offload` is on: 0.70-0.75 for 24 GB, 0.60 for 32 GB, 0.40-0.50 for 40 GB, '
         '0.20-0.30 for 48 GB+ (relaxis fork).', json_schema_extra=_upstream(fork=1.0))
+    offload:Literal['auto', 'off']|None = Field(None, description='Weight streaming (notebook `04_offload`): '
+        '`auto` plans which block weights stay on the GPU from its free memory (or `vram_budget_gb`) and streams the '
+        'rest from pinned CPU RAM, block by block; `off` keeps everything on the GPU; `null` follows the guide\'s '
+        '`ramtorch_offload` / `ramtorch_offload_percent` (streamed with the same engine).')
+    vram_budget_gb:float|None = Field(None, gt=0, description='GPU memory the `auto` plan may use, in GiB '
+        '(default: what the card has free). Set it to leave room for other programs.')
+    offload_dtype:Literal['bf16', 'fp8'] = Field('bf16', description='How streamed weights are stored in CPU RAM: '
+        '`fp8` (e4m3, one scale per row, upcast on the GPU) halves the RAM and the PCIe bytes at a small error.')
     load_fp8_model:bool = Field(False, description='FP8 checkpoint: keep the weights in FP8 and upcast each layer '
         'when it runs (half the memory); `false` upcasts them to bf16 at load. Both train (relaxis fork key).')
 

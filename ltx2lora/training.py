@@ -468,9 +468,6 @@ class LoraTrainer:
         st, opt, acc = cfg.training_strategy, cfg.optimization, cfg.acceleration
         self.with_audio = st.with_audio
         self.compute_dtype = torch.bfloat16 if acc.mixed_precision_mode == 'bf16' else torch.float32
-        if acc.ramtorch_offload:
-            log('note: acceleration.ramtorch_offload is set, but weight streaming belongs to the offload stage; '
-                'this run keeps the whole transformer on the device')
         if cfg.hub.push_to_hub: log('note: hub.push_to_hub is not implemented; the LoRA stays in output_dir')
         self._seed_everything(cfg.seed)
         # models
@@ -482,9 +479,10 @@ class LoraTrainer:
         self.model.get_base_model().set_gradient_checkpointing(opt.enable_gradient_checkpointing)
         self.connectors = load_connectors(cfg.model.model_path, dtype=self.compute_dtype)
         self.params = lora_parameters(self.model)
-        self.place_models(self.device)
         # data, objective, optimizer
         self.dataset = CachedDataset(cfg.data.preprocessed_data_root, with_audio=self.with_audio, model_path=cfg.model.model_path)
+        self.streamer = None
+        self.place_models(self.device)
         if self.dataset.left_out:
             log(f'{len(self.dataset.left_out)} cached samples left out: ' +
                 '; '.join(f'{k}: {v}' for k, v in list(self.dataset.left_out.items())[:3]))
@@ -496,10 +494,53 @@ class LoraTrainer:
         self.history, self.wandb_id, self._wandb = [], None, None
         if self._resume_from: self._load(self._resume_from)
 
-    # -- placement: the one function that moves models (the offload engine replaces it) --
+    # -- placement: the one function that moves models --
+    def offload_plan(self, device:str):
+        "The weight-streaming plan for this run (`04_offload`), or None when every weight stays on the device."
+        import torch
+        from ltx2lora.offload import plan_offload, memory_budget, estimate_activation_bytes, block_linears
+        acc, cfg = self.cfg.acceleration, self.cfg
+        mode = acc.offload if acc.offload is not None else ('percent' if acc.ramtorch_offload else 'off')
+        cuda = str(device).startswith('cuda')
+        if mode == 'off': return None
+        if not cuda and not (mode == 'auto' and acc.vram_budget_gb):
+            self.log(f'note: weight streaming ({"acceleration.offload: auto" if mode == "auto" else "ramtorch_offload"}) '
+                     f'needs a CUDA device; on {device} every weight stays in place')
+            return None
+        if not cfg.optimization.enable_gradient_checkpointing:
+            raise ValueError('weight streaming needs optimization.enable_gradient_checkpointing: true (a block\'s '
+                             'recompute and backward share one fetch); set it, or acceleration.offload: off')
+        base = self.model.get_base_model()
+        blocks = base.transformer_blocks
+        if mode == 'percent':
+            return plan_offload(blocks, stream_fraction=acc.ramtorch_offload_percent, storage_dtype=acc.offload_dtype)
+        GiB = 2**30
+        total = int(acc.vram_budget_gb * GiB) if acc.vram_budget_gb else torch.cuda.mem_get_info(torch.device(device))[0]
+        shapes = set(self.dataset.buckets)
+        vt = max((math.prod(k[0][1:]) for k in shapes), default=3432)
+        at = max((k[3][1] for k in shapes if len(k) > 3), default=0)
+        bs = cfg.optimization.batch_size
+        lin = block_linears(blocks[0])
+        act = estimate_activation_bytes(vt, at, batch=bs, num_blocks=len(blocks), video_dim=lin['attn1.to_q'].in_features,
+                                        audio_dim=lin['audio_attn1.to_q'].in_features)
+        non_block = sum(p.numel() * 2 for n, p in base.named_parameters() if 'transformer_blocks' not in n and 'lora_' not in n)
+        guess = plan_offload(blocks, stream_fraction=0.5, storage_dtype=acc.offload_dtype).gpu_overhead_bytes
+        adapter_bytes = 2 if self.params and self.params[0].dtype == torch.bfloat16 else 4
+        bud = memory_budget(total, non_block, sum(p.numel() for p in self.params), act, guess, slots=1,
+                            adapter_dtype_bytes=adapter_bytes, optimizer=cfg.optimization.optimizer_type)
+        self.log(str(bud))
+        return plan_offload(blocks, resident_budget=max(0, bud.resident_budget), storage_dtype=acc.offload_dtype)
+
     def place_models(self, device:str):
-        "Move the transformer (with its adapters) and the connectors to `device`."
-        self.model.to(device); self.connectors.to(device)
+        "Move the transformer (adapters included) and the connectors to `device`, streaming block weights if planned."
+        from ltx2lora.offload import BlockStreamer, check_host_ram
+        plan = self.offload_plan(device)
+        if plan is not None and plan.streamed:
+            self.log(str(plan))
+            check_host_ram(plan)
+            self.streamer = BlockStreamer(self.model.get_base_model().transformer_blocks, plan, device=device,
+                                          compute_dtype=self.compute_dtype, model=self.model.get_base_model()).attach()
+        self.model.to(device); self.connectors.to(device)   # streamed weights skip `.to()`: they stay in pinned RAM
 
     @staticmethod
     def _seed_everything(seed:int):
@@ -732,7 +773,7 @@ def train(config:TrainingConfig|dict|str|Path, # a config object, a dict, a YAML
     "Train a LoRA as the config says: `ltx2lora train CONFIG.yaml`."
     return LoraTrainer(config, device=device, resume=resume, show_progress=show_progress, validate=validate).fit(steps)
 
-# %% ../nbs/06_training.ipynb #6aae1edd
+# %% ../nbs/06_training.ipynb #835ac461
 def demo_model_config(width:int=128, # video and audio stream width (heads of 32)
                      )->dict: # an LTX-2 checkpoint config (`ltx2lora.testing.tiny_ltx2_config` with wider streams)
     "The tiny LTX-2 config with video and audio streams as wide as the 128 latent channels, for the demo."
