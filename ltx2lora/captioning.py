@@ -473,6 +473,8 @@ class VisualDescriber:
 
     def video_inputs(self, path:str|Path, total:int|None=None)->dict:
         "The clip as qwen-vl-utils prepares it: resized frames and their metadata."
+        from ltx2lora.core import require_torch_companion
+        require_torch_companion('torchvision', 'reading video frames for the VLM (qwen-vl-utils)')
         from qwen_vl_utils import process_vision_info
         frames, sample_fps, fps = sample_frames(path, self.frames, total)
         ele = dict(type='video', video=frames, sample_fps=sample_fps, raw_fps=fps, max_pixels=self.max_pixels)
