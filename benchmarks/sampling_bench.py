@@ -147,10 +147,7 @@ def main():
                    video_dims=list(dims), cap_gib=rows[-1].get('cap_gib'))
         try:
             dec = build_decoders(cfg, 'cpu' if not cuda else device)
-            d = Decoders.__new__(Decoders)      # the class's decode path with these random-weight decoders
-            from ltx_core.model.video_vae import TilingConfig
-            d.device, d.park, d.tiling = str(device), str(device), TilingConfig.default()
-            d.video, d.audio_decoder, d.vocoder = dec['video'], dec['audio'], dec['vocoder']
+            d = Decoders.from_modules(dec['video'], dec['audio'], dec['vocoder'], device=str(device))   # tiled decoding
             row['decoder_params_m'] = {k: round(sum(p.numel() for p in m.parameters()) / 1e6, 1) for k, m in dec.items()}
             if cuda: torch.cuda.synchronize(device); torch.cuda.reset_peak_memory_stats(device)
             t = time.perf_counter()

@@ -101,6 +101,22 @@ def _demo(args)->int:
     demo(args.out, steps=args.steps, device=args.device)
     return 0
 
+def _sample(args)->int:
+    from ltx2lora.inference import sample
+    from ltx2lora.checkpoint import CheckpointError
+    try:
+        out = sample(args.model_path, args.prompt, args.output_path, text_encoder_path=args.text_encoder_path,
+                     lora_paths=args.lora_path, lora_strength=args.lora_strength, negative_prompt=args.negative_prompt,
+                     seed=args.seed, video_dims=args.video_dims, frame_rate=args.frame_rate, inference_steps=args.inference_steps,
+                     guidance_scale=args.guidance_scale, stg_scale=args.stg_scale, stg_blocks=args.stg_blocks,
+                     stg_mode=args.stg_mode, image=args.image, compare=args.compare, generate_audio=not args.no_audio,
+                     vram_budget_gb=args.vram_budget_gb, batch_guidance=args.batch_guidance or None, device=args.device)
+    except (CheckpointError, ValueError, FileNotFoundError) as e: return _usage(args, str(e))
+    if isinstance(out, dict):
+        for k, v in out.items(): print(f'{k:14} {v}')
+    else: print(out)
+    return 0
+
 def _fixtures(args)->int:
     from ltx2lora.testing import write_fixtures
     out = write_fixtures(args.dir)
@@ -185,6 +201,19 @@ def build_parser()->argparse.ArgumentParser:
     dm.add_argument('--out', metavar='DIR', help='where to write everything (default: a new temporary folder)')
     dm.add_argument('--steps', type=int, default=150); dm.add_argument('--device', default='cpu')
     dm.set_defaults(func=_demo, parser=dm)
+    sp = sub.add_parser('sample', help='sample a video with sound from a prompt, with LoRAs fused (the guide\'s section 9)')
+    sp.add_argument('--model-path', required=True); sp.add_argument('--text-encoder-path')
+    sp.add_argument('--prompt', required=True); sp.add_argument('--negative-prompt')
+    sp.add_argument('--output-path', required=True, help='the mp4 (with --compare: a folder for the comparison)')
+    sp.add_argument('--lora-path', nargs='+', action='append', metavar='PATH [STRENGTH]', help='repeatable')
+    sp.add_argument('--lora-strength', type=float, default=1.0, help='strength of LoRAs given without one')
+    sp.add_argument('--seed', type=int); sp.add_argument('--video-dims', metavar='WxHxF'); sp.add_argument('--frame-rate', type=float)
+    sp.add_argument('--inference-steps', type=int); sp.add_argument('--guidance-scale', type=float); sp.add_argument('--stg-scale', type=float)
+    sp.add_argument('--stg-blocks', type=int, nargs='+'); sp.add_argument('--stg-mode', choices=('stg_av', 'stg_v'), default='stg_av')
+    sp.add_argument('--image', help='first-frame image'); sp.add_argument('--compare', action='store_true', help='one sample per LoRA and one without, side by side')
+    sp.add_argument('--no-audio', action='store_true'); sp.add_argument('--vram-budget-gb', type=float, help='stream block weights to fit this much GPU memory')
+    sp.add_argument('--batch-guidance', action='store_true'); sp.add_argument('--device', default='auto')
+    sp.set_defaults(func=_sample, parser=sp)
     x = sub.add_parser('fixtures', help='write synthetic clips, a dataset.jsonl and tiny LTX-2 model files into DIR')
     x.add_argument('dir', metavar='DIR')
     x.set_defaults(func=_fixtures, parser=x)

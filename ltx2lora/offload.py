@@ -391,7 +391,7 @@ def check_host_ram(plan:OffloadPlan, # the offload plan
                           f'`vram_budget_gb` streams less; close other programs; or add RAM (64 GB recommended for 19B).')
     return need
 
-# %% ../nbs/04_offload.ipynb #603305ad
+# %% ../nbs/04_offload.ipynb #4c50b439
 def _ramtorch_linear_for_peft_check():
     "A ramtorch `CPUBouncingLinear` built without CUDA (its constructor needs a GPU), to show peft's answer."
     import torch
