@@ -629,6 +629,8 @@ def validation_hook(config, # the training config (anything `load_config` takes)
     from ltx2lora.config import load_config
     cfg = load_config(config)
     if not cfg.validation.interval or not cfg.validation.prompts: return None
+    if cfg.validation.skip_initial_validation and cfg.validation.interval > cfg.optimization.steps:
+        return None      # it would never fire (the guide's `interval: 999999`): don't load Gemma and the VAEs for nothing
     vs = prepare_validation(cfg, device, conditions, max_length, show_progress)
     return ValidationHook(vs, Decoders(cfg.model.model_path, device, audio=vs.generate_audio),
                           log_to_wandb=cfg.wandb.enabled and cfg.wandb.log_validation_videos, show_progress=show_progress)

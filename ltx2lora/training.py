@@ -702,8 +702,8 @@ class LoraTrainer:
     def _validate(self):
         if self.validate is not None: return self.validate(self, self.step)
         if not getattr(self, '_validation_noted', False):
-            self.log('validation.interval is set, but sampling validation videos comes with the inference notebook '
-                     '(next issue); skipped')
+            self.log('validation.interval is set, but this LoraTrainer has no validation hook (pass '
+                     '`validate=ltx2lora.inference.validation_hook(config)`, as `train()` does); skipped')
             self._validation_noted = True
 
     def _plot(self)->Path|None:
@@ -770,7 +770,11 @@ def train(config:TrainingConfig|dict|str|Path, # a config object, a dict, a YAML
           validate:Callable|None=None, # validation hook (the inference notebook's)
           steps:int|None=None, # stop early after this many steps in all (a later run resumes)
          )->TrainResult:
-    "Train a LoRA as the config says: `ltx2lora train CONFIG.yaml`."
+    "Train a LoRA as the config says: `ltx2lora train CONFIG.yaml`; validation samples come from `07_inference`."
+    if validate is None:
+        from ltx2lora.inference import validation_hook   # prompts encoded now: Gemma is never loaded during training
+        config = load_config(config)
+        validate = validation_hook(config, device=device, show_progress=show_progress)
     return LoraTrainer(config, device=device, resume=resume, show_progress=show_progress, validate=validate).fit(steps)
 
 # %% ../nbs/06_training.ipynb #835ac461
