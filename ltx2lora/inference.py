@@ -295,7 +295,7 @@ def encode_first_frame(image:str|Path, # an image file (PNG, JPEG, ...)
     pixels = load_image_conditioning(str(path), height, width, p.dtype, p.device, crf=crf)
     with torch.no_grad(): return video_encoder(pixels)
 
-# %% ../nbs/07_inference.ipynb #b4814918
+# %% ../nbs/07_inference.ipynb #2250789d
 def inference_activation_bytes(video_tokens:int, audio_tokens:int, text_tokens:int=1024,
                                batch:int=1, # samples per forward pass (passes run as one batch)
                                video_dim:int=4096, audio_dim:int=2048, # the 19B widths
@@ -383,7 +383,7 @@ def load_sampling_transformer(model_path:str|Path, # LTX-2 / LTX-2.3 checkpoint
         model.to(device)                      # the rest; streamed weights stay in RAM
     return model, streamer
 
-# %% ../nbs/07_inference.ipynb #6618e3f6
+# %% ../nbs/07_inference.ipynb #aa5b34c2
 @dataclass
 class DecodedSample:
     "A decoded sample: frames and sound."
@@ -514,7 +514,7 @@ def write_sample(sample:DecodedSample,
         spec = plot_spectrogram(sample.waveform, sample.sample_rate, mp4.with_name(mp4.stem + '_spectrogram.png'), title)
     return dict(mp4=mp4, frames=strip, spectrogram=spec)
 
-# %% ../nbs/07_inference.ipynb #bd6525a1
+# %% ../nbs/07_inference.ipynb #b988f295
 @dataclass
 class ValidationSet:
     "Everything validation needs, computed before training: contexts, first-frame latents, sampling settings."
@@ -635,7 +635,7 @@ def validation_hook(config, # the training config (anything `load_config` takes)
     return ValidationHook(vs, Decoders(cfg.model.model_path, device, audio=vs.generate_audio),
                           log_to_wandb=cfg.wandb.enabled and cfg.wandb.log_validation_videos, show_progress=show_progress)
 
-# %% ../nbs/07_inference.ipynb #d98f90f9
+# %% ../nbs/07_inference.ipynb #8d3c8d33
 @dataclass
 class Comparison:
     "Samples of the same prompt and seed, one per checkpoint."
@@ -756,7 +756,7 @@ def compare_checkpoints(model_path:str|Path, # LTX-2 checkpoint
                       samples=[{k: None if v is None else str(v) for k, v in s.items()} for s in samples]))
     return comp
 
-# %% ../nbs/07_inference.ipynb #7d036950
+# %% ../nbs/07_inference.ipynb #fd76ee5f
 def lora_specs(lora_paths:list|None, # ['a.safetensors', ['b.safetensors', '0.8'], ('c.safetensors', 0.5)]
                lora_strength:float=1.0, # strength of the entries without one
               )->list[tuple[Path, float]]:
