@@ -21,15 +21,19 @@ def guide_rows(path, card, date, run):
 def main():
     rows = []
     for d in map(Path, sys.argv[1:]):
-        host = (d/'host.txt').read_text().splitlines()[1].split(',')[0] if (d/'host.txt').exists() else 'unknown'
+        hf = next((f for f in (d/'host.txt', d/'call1_host.txt') if f.exists()), None)
+        host = hf.read_text().splitlines()[1].split(',')[0] if hf else 'unknown'
         date = d.name[:10]
-        for f in sorted(d.glob('ltx2lora_run*.json')):
+        files = sorted(d.glob('ltx2lora_run*.json')) + sorted(f for p in ('call*_speed.json', 'call*_compile.json', 'call*_ddp*.json')
+                                                             for f in d.glob(p))
+        for f in files:
             for r in json.loads(f.read_text()):
                 if 'error' in r: continue
-                r = dict(r, card=host, date=date, run=f.stem, source=str(f))
+                r = dict(r, card=host, date=date, run=f'{d.name}/{f.stem}', source=str(f))
                 if r['scheme'] == 'no-offload': r['variant'] = 'ltx2lora no offload (bf16 adapters, 8-bit AdamW)'
                 rows.append(r)
-        if (d/'guide_baseline.json').exists(): rows += list(guide_rows(d/'guide_baseline.json', host, date, 'guide_baseline'))
+        for g in ('guide_baseline.json', 'call1_guide_baseline.json'):
+            if (d/g).exists(): rows += list(guide_rows(d/g, host, date, f'{d.name}/{g[:-5]}'))
     out = Path(__file__).parent/'results'/'offload.json'
     out.write_text(json.dumps(rows, indent=1) + '\n')
     print(f'{len(rows)} rows -> {out}')

@@ -6,7 +6,8 @@ text contexts [B,1024,3840], LoRA r64/alpha64 on the guide's 8 target names, per
 ltx2lora's own choices: bf16 adapters (no fp32 copies), 8-bit AdamW (bitsandbytes), block streaming planned from the cap.
 
 Each scheme is `name@CAP/bN`: `no-offload/b1`, `ltx2lora@24/b1`, `ltx2lora-fp8@24/b1`, ...  CAP in GiB
-(torch.cuda.set_per_process_memory_fraction). Writes a JSON list of rows (scheme, cap_gib, batch, s_per_step, peak_gib,
+(torch.cuda.set_per_process_memory_fraction). `+compile` after the name (`no-offload+compile/b1`,
+`ltx2lora+compile@24/b1`) compiles each transformer block's forward (ltx2lora.speed.compile_blocks, regional). Writes a JSON list of rows (scheme, cap_gib, batch, s_per_step, peak_gib,
 pcie_gb_per_step, gpu_busy_s, card, date, ...).
 
     python benchmarks/offload_bench.py --schemes no-offload/b1,ltx2lora@32/b1,ltx2lora@24/b1 --out results.json
@@ -29,7 +30,9 @@ def parse_scheme(s):
         num = ''.join(itertools.takewhile(lambda ch: ch.isdigit() or ch == '.', tail))
         frac, s2 = float(num), head + tail[len(num):]
     else: s2 = s
-    d = _parse(s2); d.update(scheme=s, stream_fraction=frac); return d
+    d = _parse(s2); d.update(scheme=s, stream_fraction=frac)
+    d['compile'] = '+compile' in d['kind']; d['kind'] = d['kind'].replace('+compile', '')
+    return d
 
 def _parse(s):
     name, _, rest = s.partition('@')
@@ -57,12 +60,12 @@ def build_model(args, device):
     m.requires_grad_(False)
     return m, cfg
 
-def make_inputs(cfg, batch, device, tiny):
+def make_inputs(cfg, batch, device, tiny, seed=1):
     from ltx_core.model.transformer import Modality
     from ltx_core.tools import VideoLatentTools, AudioLatentTools
     from ltx_core.components.patchifiers import VideoLatentPatchifier, AudioPatchifier
     from ltx_core.types import VideoLatentShape, AudioLatentShape
-    g = torch.Generator(device=device).manual_seed(1)
+    g = torch.Generator(device=device).manual_seed(seed)
     vshape, at, L, D = ((batch, 128, 2, 2, 2), 13, 128, 64) if tiny else ((batch, 128, 13, 12, 22), 97, 1024, 3840)
     vl = torch.randn(vshape, device=device, generator=g, dtype=torch.bfloat16)
     al = torch.randn((batch, 8, at, 16), device=device, generator=g, dtype=torch.bfloat16)
@@ -94,6 +97,41 @@ def gpu_busy_seconds(fn):
     if cur_e is not None: busy += cur_e - cur_s
     return busy / 1e6, prof
 
+def validation_during_training(pm, model, cfg, compiled, steps, device, train_step, opt):
+    "Sample as validation does (eval, no grad, CFG + STG, 768x512x97) with the training model under its cap, then train on."
+    from ltx2lora.inference import TextContexts, sample_latents
+    from ltx_core.components.guiders import MultiModalGuiderParams
+    width = cfg['transformer']['caption_channels']
+    g = torch.Generator(device=device).manual_seed(5)
+    ctx = lambda: torch.randn(1, 1024, width, device=device, generator=g, dtype=torch.bfloat16)
+    pos, neg = TextContexts(ctx(), ctx()), TextContexts(ctx(), ctx())
+    vg = MultiModalGuiderParams(cfg_scale=3.0, stg_scale=1.0, stg_blocks=[29], rescale_scale=0.7, modality_scale=1.0)
+    ag = MultiModalGuiderParams(cfg_scale=7.0, stg_scale=1.0, stg_blocks=[29], rescale_scale=0.7, modality_scale=1.0)
+    stamps = []
+    def tick(i, n): torch.cuda.synchronize(device); stamps.append(time.perf_counter())
+    out = {}
+    torch.cuda.reset_peak_memory_stats(device)
+    try:
+        pm.eval()
+        ctxm = compiled.eager() if compiled is not None else __import__('contextlib').nullcontext()
+        with ctxm:
+            torch.cuda.synchronize(device); stamps.append(time.perf_counter())
+            lat = sample_latents(pm, pos, neg, (768, 512, 97), 25.0, steps + 1, seed=0, video_guidance=vg, audio_guidance=ag,
+                                 callback=tick)
+        per = [b - a for a, b in zip(stamps, stamps[1:])][1:]
+        out.update(validation_s_per_step=statistics.median(per), validation_peak_gib=torch.cuda.max_memory_allocated(device) / GiB,
+                   validation_finite=bool(torch.isfinite(lat.video).all()))
+    except torch.OutOfMemoryError as e:
+        out['validation_error'] = f'out of memory: {str(e)[:200]}'
+    finally: pm.train()
+    try:
+        torch.cuda.synchronize(device); t = time.perf_counter()
+        train_step(); opt.step(); opt.zero_grad(set_to_none=True); torch.cuda.synchronize(device)
+        out['step_after_validation_s'] = time.perf_counter() - t
+    except torch.OutOfMemoryError as e:
+        out['step_after_validation_error'] = f'out of memory: {str(e)[:200]}'
+    return out
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--schemes', default='no-offload/b1,ltx2lora@32/b1,ltx2lora@24/b1,no-offload/b4,ltx2lora@32/b4,ltx2lora@24/b4')
@@ -104,11 +142,21 @@ def main():
     ap.add_argument('--top-kernels', type=int, default=0, help='print the N most expensive kernels of the first scheme')
     ap.add_argument('--out', default='offload_bench.json')
     ap.add_argument('--time-budget', type=float, default=540)
+    ap.add_argument('--validation-steps', type=int, default=0,
+                    help='after each ltx2lora scheme: N sampling steps at 768x512x97 with CFG+STG on the training model '
+                         '(streamed, adapters live, optimizer state kept, same cap), then one more training step')
+    ap.add_argument('--stack-dumps', type=float, default=0, help='print every thread\'s stack every N s (to see where time goes)')
     args = ap.parse_args()
     t_start = time.time()
-    device = torch.device(args.device)
+    if args.stack_dumps:
+        import faulthandler; faulthandler.dump_traceback_later(args.stack_dumps, repeat=True)
+    from ltx2lora.distributed import init_distributed, average_gradients, barrier
+    run = init_distributed(args.device)          # under torchrun: one rank per GPU, LoRA gradients averaged
+    device = torch.device(run.device)
     cuda = device.type == 'cuda'
     if cuda and device.index is None: device = torch.device('cuda', torch.cuda.current_device())
+    if not run.is_main:
+        import builtins; builtins.print = lambda *a, **k: None
     import peft
     from ltx2lora.offload import plan_offload, BlockStreamer, memory_budget, estimate_activation_bytes, check_host_ram
     card = torch.cuda.get_device_name(device) if cuda else 'cpu'
@@ -122,23 +170,26 @@ def main():
     torch.manual_seed(0)
     for n, p in pm.named_parameters():
         if 'lora_B' in n: torch.nn.init.normal_(p, std=1e-3)
-    init = [p.detach().clone() for p in lora]
+    init = [p.detach().to('cpu', copy=True) for p in lora]   # on the CPU: 1.15 GB on the GPU would be outside every plan
     n_lora = sum(p.numel() for p in lora)
     model.set_gradient_checkpointing(True); pm.train()
     non_block = sum(p.numel() * p.element_size() for n, p in model.named_parameters() if 'transformer_blocks' not in n)
     print(f'LoRA params {n_lora / 1e6:.1f} M; non-block weights {non_block / 1e9:.2f} GB', flush=True)
-    rows, streamer, ref = [], None, None
+    rows, streamer, ref, compiled = [], None, None, None
     queue = list(map(parse_scheme, args.schemes.split(',')))
     while queue:
         spec = queue.pop(0)
         if time.time() - t_start > args.time_budget: print('time budget reached; skipping', spec['scheme']); continue
         row = dict(scheme=spec['kind'] if spec['kind'] != 'ltx2lora-fp8' else 'ltx2lora', variant=spec['scheme'],
                    cap_gib=spec['cap_gib'], batch=spec['batch'], card=card, date=datetime.date.today().isoformat(),
-                   storage='fp8' if 'fp8' in spec['kind'] else 'bf16')
+                   storage='fp8' if 'fp8' in spec['kind'] else 'bf16', compiled=spec['compile'],
+                   alloc_conf=os.environ.get('PYTORCH_CUDA_ALLOC_CONF', ''))
+        if compiled is not None: compiled.restore(); compiled = None
         if cuda:
             torch.cuda.set_per_process_memory_fraction(1.0, device); torch.cuda.empty_cache()
         if streamer is not None: streamer.restore(); streamer = None
-        video, audio, tv, ta = make_inputs(cfg, spec['batch'], device, args.tiny)
+        video, audio, tv, ta = make_inputs(cfg, spec['batch'], device, args.tiny, seed=1 + run.rank)
+        row.update(world_size=run.world_size)
         if spec['kind'].startswith('ltx2lora'):
             cap = (spec['cap_gib'] or 80) * GiB
             act = estimate_activation_bytes(3432 if not args.tiny else 8, 97 if not args.tiny else 13, batch=spec['batch'],
@@ -153,11 +204,15 @@ def main():
                     if spec['stream_fraction'] is not None else
                     plan_offload(model.transformer_blocks, resident_budget=resident, storage_dtype=storage))
             print(bud); print(plan, flush=True)
-            check_host_ram(plan)
+            from ltx2lora.distributed import ranks_on_this_machine
+            check_host_ram(plan, copies=ranks_on_this_machine())
             streamer = BlockStreamer(model.transformer_blocks, plan, device=device, model=model).attach()
             row.update(streamed_fraction=round(plan.streamed_fraction, 4), planned_pcie_gb=plan.pcie_bytes_per_step / 1e9,
                        planned_resident_gib=plan.resident_bytes / GiB, planned_activation_gib=act / GiB,
                        extra_margin_gib=spec.get('extra_gib', 0))
+        if spec['compile']:
+            from ltx2lora.speed import compile_blocks
+            compiled = compile_blocks(pm, mode='on', device=str(device))
         if cuda:
             torch.cuda.empty_cache()
             if spec['cap_gib']: torch.cuda.set_per_process_memory_fraction(spec['cap_gib'] * GiB / total, device)
@@ -170,6 +225,7 @@ def main():
             v, a = pm(video, audio, None)
             loss = torch.nn.functional.mse_loss(v.float(), tv) + torch.nn.functional.mse_loss(a.float(), ta)
             loss.backward()
+            average_gradients(lora, run)             # one process: nothing; torchrun: the ranks' mean
             return loss
         times, bytes_per = [], []
         try:
@@ -184,33 +240,44 @@ def main():
                     if ref is None: ref = (loss.item(), gn)
                 opt.step(); opt.zero_grad(set_to_none=True)
                 if cuda: torch.cuda.synchronize()
+                print(f'[{time.time() - t_start:.0f} s] {spec["scheme"]} step {i}: {time.perf_counter() - t:.2f} s', flush=True)
+                if i == 0: row['first_step_s'] = time.perf_counter() - t
                 if i >= args.warmup:
                     times.append(time.perf_counter() - t); bytes_per.append((streamer.bytes_copied if streamer else 0) - b0)
+            row.update(samples_per_s=run.world_size * spec['batch'] / statistics.median(times))
             row.update(s_per_step=statistics.median(times), s_min=min(times), s_max=max(times),
                        pcie_gb_per_step=statistics.median(bytes_per) / 1e9,
                        peak_gib=(torch.cuda.max_memory_allocated(device) / GiB) if cuda else None,
                        reserved_gib=(torch.cuda.max_memory_reserved(device) / GiB) if cuda else None)
-            if args.profile and cuda:
+            if args.validation_steps and streamer is not None and cuda:
+                row.update(validation_during_training(pm, model, cfg, compiled, args.validation_steps, device, step, opt))
+            if args.profile and cuda and not run.active:
                 def one():
                     step(); opt.step(); opt.zero_grad(set_to_none=True)
                 busy, prof = gpu_busy_seconds(one)
                 row['gpu_busy_s'] = busy
-                if args.top_kernels and not rows:
+                if args.top_kernels and (not rows or (spec['compile'] and not any(r.get('compiled') and 'gpu_busy_s' in r for r in rows))):
+                    print(f"top kernels of {spec['scheme']}:")
                     print(prof.key_averages().table(sort_by='self_cuda_time_total', row_limit=args.top_kernels), flush=True)
             row['matches_first_scheme'] = (abs(row['loss0'] - ref[0]) <= 1e-2 * abs(ref[0]) and
                                            abs(row['lora_grad_norm0'] - ref[1]) <= 1e-2 * abs(ref[1]))
         except torch.OutOfMemoryError as e:
             row['error'] = f'out of memory: {str(e)[:200]}'
-            if spec['kind'].startswith('ltx2lora') and spec.get('extra_gib', 0) < 6:
-                queue.insert(0, dict(spec, extra_gib=spec.get('extra_gib', 0) + 2))   # plan again, 2 GiB less resident
-                row['retry'] = 'planned again with 2 GiB less resident'
+            if spec['kind'].startswith('ltx2lora') and spec.get('extra_gib', 0) < 4:
+                queue.insert(0, dict(spec, extra_gib=spec.get('extra_gib', 0) + 1))   # plan again, 1 GiB less resident
+                row['retry'] = 'planned again with 1 GiB less resident'
+        except Exception as e:                       # a compiler failure, say: record it and go on with the next scheme
+            import traceback; traceback.print_exc()
+            row['error'] = f'{type(e).__name__}: {str(e)[:300]}'
+        if compiled is not None: row['compile_s_first_call'] = compiled.compile_seconds
         del opt
         for p in lora: p.grad = None
         rows.append(row)
         print(json.dumps(row), flush=True)
-        Path(args.out).write_text(json.dumps(rows, indent=1))
+        if run.is_main: Path(args.out).write_text(json.dumps(rows, indent=1))
     if cuda: torch.cuda.set_per_process_memory_fraction(1.0, device)
     if streamer is not None: streamer.restore()
+    if compiled is not None: compiled.restore()
     print(f"\n{'scheme':24} {'cap':>5} {'B':>2} {'s/step':>7} {'peak GiB':>8} {'PCIe GB':>8} {'GPU busy':>8} {'streamed':>8} loss0 / gradnorm0")
     for r in rows:
         print(f"{r['variant']:24} {str(r['cap_gib'] or '-'):>5} {r['batch']:>2} {r.get('s_per_step', float('nan')):7.3f} "

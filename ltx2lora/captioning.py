@@ -8,7 +8,7 @@ import gc, hashlib, json, math, os, re, time
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
-from .core import atomic_write_text, progress
+from .core import atomic_write_text, atomic_write_json, progress, parse_shard, local_rank, shard_items
 from .dataset import VIDEO_EXTENSIONS, MediaError, Problem, probe
 
 # %% auto #0
@@ -18,7 +18,7 @@ __all__ = ['SECTIONS', 'SAMPLE_RATE', 'MODEL_KINDS', 'WHISPER_INVENTIONS', 'SOUN
            'load_model', 'quiet_transformers', 'release_memory', 'speech_decision', 'SpeechResult', 'SpeechTranscriber',
            'sound_labels', 'sound_phrase', 'SoundsResult', 'SoundTagger', 'text_or_none', 'sample_frames',
            'VisualDescriber', 'append_jsonl', 'read_captioned', 'CaptionFailure', 'CaptionSummary', 'find_clips',
-           'caption_folder', 'frame_strip', 'CaptionReviewer']
+           'shard_part', 'find_parts', 'caption_folder', 'frame_strip', 'CaptionReviewer']
 
 # %% ../nbs/02_captioning.ipynb #13cf93e6
 SECTIONS = ('VISUAL', 'SPEECH', 'SOUNDS', 'TEXT')
@@ -558,17 +558,22 @@ class CaptionSummary:
     failures_path:Path|None = None # where the failures were written (None: no failure)
     model_loads:list = field(default_factory=list)  # kinds of the models loaded, in order
     model_calls:dict = field(default_factory=dict)  # kind -> model calls
-    repaired:list = field(default_factory=list)     # what was fixed in an existing out_jsonl
+    repaired:list = field(default_factory=list)     # what was fixed in an existing out_jsonl (or merged into it)
     seconds:float = 0.
+    shard:tuple = (0, 1)           # (index, count): this run did shard index of count
+    part:Path|None = None          # the shard's own jsonl (None when not sharded)
+    notes:list = field(default_factory=list)        # what happened to the shards' parts (merged, still missing)
     @property
     def failed(self)->int: return len(self.failures)
     @property
     def ok(self)->bool: return not self.failures
     def __str__(self):
-        s = (f'{self.clips} clips: {self.captioned} captioned, {self.already} already captioned, {self.failed} failed '
-             f'({self.seconds:.0f} s) -> {self.out}')
+        s = ((f'shard {self.shard[0]} of {self.shard[1]}: ' if self.shard[1] > 1 else '')
+             + f'{self.clips} clips: {self.captioned} captioned, {self.already} already captioned, {self.failed} failed '
+             f'({self.seconds:.0f} s) -> {self.part or self.out}')
         for f in self.failures: s += f'\n  failed  {f.media_path} [{f.stage}]: {f.reason}'
         if self.failures_path: s += f'\n(the failures are listed in {self.failures_path}; run again to retry them)'
+        for n in self.repaired + self.notes: s += f'\n{n}'
         return s
 
 def find_clips(video_dir:str|Path)->list[Path]:
@@ -602,6 +607,85 @@ def _read_audio_log(path:Path, key:str)->dict:
             if isinstance(r, dict) and r.get('settings') == key: out.setdefault(r['media_path'], {})[r['stage']] = r
     return out
 
+def shard_part(out_jsonl:str|Path, # the dataset.jsonl the shards merge into
+               index:int, count:int, # shard index (from 0) of count
+              )->Path: # `<out>.shard-I-of-N.jsonl`, next to `out_jsonl`
+    "The jsonl that shard `index` of `count` appends its captions to; its `.done` marker is `<out>.shard-I-of-N.done`."
+    out = Path(out_jsonl)
+    return out.with_name(f'{out.stem}.shard-{index}-of-{count}.jsonl')
+
+def _done_marker(part:Path)->Path: return part.with_suffix('.done')
+
+def find_parts(out_jsonl:str|Path, # the dataset.jsonl
+              )->dict: # (index, count) -> part file, for every shard part next to it
+    "The shard parts of `out_jsonl` that are not merged into it yet."
+    out = Path(out_jsonl)
+    pat = re.compile(re.escape(out.stem) + r'\.shard-(\d+)-of-(\d+)\.jsonl')
+    found = [((int(m[1]), int(m[2])), p) for p in out.parent.glob(f'{out.stem}.shard-*-of-*.jsonl') if (m := pat.fullmatch(p.name))]
+    return dict(sorted(found))
+
+def _records(text:str)->dict:
+    "Normalised media_path -> record, for the whole JSON lines of a jsonl text that name a clip (the first one wins)."
+    out = {}
+    for line in text.splitlines():
+        try: r = json.loads(line)
+        except json.JSONDecodeError: continue                  # a cut-off last line of an interrupted shard
+        media = r.get('media_path', r.get('video_path')) if isinstance(r, dict) else None
+        if isinstance(media, str): out.setdefault(_norm(media), r)
+    return out
+
+def _read(path:Path)->str:
+    try: return path.read_text(encoding='utf-8')
+    except FileNotFoundError: return ''
+
+def _merge_into(out:Path, parts:list, order:list, keep_audio:bool)->int:
+    """Append the captions of `parts` that `out` lacks, in `order` (media paths), atomically; move their audio results into
+    out's audio log if `keep_audio` (some clip still needs them; else delete that log, as a run without failures does), and
+    delete the parts' files. Returns how many captions were added; merging the same parts again adds nothing."""
+    text = _read(out)
+    have = _records(text)
+    recs = {}
+    for p in parts:
+        for k, r in _records(_read(p)).items(): recs.setdefault(k, r)
+    rank = {k: i for i, k in enumerate(order)}
+    new = sorted((k for k in recs if k not in have), key=lambda k: (rank.get(k, len(rank)), k))
+    if text and not text.endswith('\n'): text += '\n'
+    atomic_write_text(out, text + ''.join(json.dumps(recs[k], ensure_ascii=False) + '\n' for k in new))
+    audio = _sidecar(out, 'audio')
+    if keep_audio:
+        logs = [t if t.endswith('\n') else t + '\n' for t in [_read(audio)] + [_read(_sidecar(p, 'audio')) for p in parts] if t]
+        if logs: atomic_write_text(audio, ''.join(logs))
+    else: audio.unlink(missing_ok=True)
+    for p in parts:
+        for f in (p, _sidecar(p, 'audio'), _sidecar(p, 'failures'), _done_marker(p)): f.unlink(missing_ok=True)
+    return len(new)
+
+def _merge_shards(out:Path, count:int, plan:str, index:int)->tuple[bool, list]:
+    """When the parts of shards 0..count-1 of one run (the same `plan`) are all done, merge them into `out` in clip order
+    (with their failures) and delete them; else (False, [(shard, what is missing)])."""
+    parts = [shard_part(out, i, count) for i in range(count)]
+    marks, missing = [], []
+    for i, p in enumerate(parts):
+        try: mark = json.loads(_done_marker(p).read_text(encoding='utf-8'))
+        except FileNotFoundError:
+            if i == index: return True, []                     # ours is gone: another shard merged them just now
+            missing.append((i, f'{p.name} is not done (no {_done_marker(p).name}: not started, still running, or interrupted)')); continue
+        except ValueError as e: missing.append((i, f'{_done_marker(p).name} is unreadable ({e})')); continue
+        if mark.get('plan') != plan: missing.append((i, f'{p.name} was made for other clips or another {out.name}'))
+        marks.append(mark)
+    if missing: return not _done_marker(parts[index]).exists(), missing   # ours gone: merged by another shard meanwhile
+    # shard i captioned every count-th clip from the i-th: interleaving their lists gives the clip order back
+    order = [m['clips'][k] for k in range(max(len(m['clips']) for m in marks)) for m in marks if k < len(m['clips'])]
+    fails = [json.loads(l) for p in parts for l in _read(_sidecar(p, 'failures')).splitlines() if l.strip()]
+    fpath = _sidecar(out, 'failures')
+    if fails:
+        rank = {k: i for i, k in enumerate(order)}
+        fails.sort(key=lambda f: rank.get(f['media_path'], len(rank)))
+        atomic_write_text(fpath, ''.join(json.dumps(f, ensure_ascii=False) + '\n' for f in fails))
+    else: fpath.unlink(missing_ok=True)
+    _merge_into(out, parts, order, bool(fails))
+    return True, []
+
 # %% ../nbs/02_captioning.ipynb #a9e8b6a6
 def caption_folder(video_dir:str|Path, # folder of clips (searched recursively)
                    out_jsonl:str|Path, # dataset.jsonl to write; must be in video_dir or a folder above it
@@ -624,9 +708,11 @@ def caption_folder(video_dir:str|Path, # folder of clips (searched recursively)
                    sounds_default:str|None='ambient sounds', # SOUNDS of a clip with sound when `sounds_path` is None
                    generate_kwargs:dict|None=None, # extra `generate` arguments for the VLM
                    show_progress:bool=True,
+                   shard:str|tuple|None=None, # "I/N" or (I, N): this process does shard I of N (from 0); None: torchrun's RANK/WORLD_SIZE, or all
                   )->CaptionSummary:
     "Caption every clip under `video_dir` that `out_jsonl` lacks, appending LTX-2 captions; failures are listed, not hidden."
     t0 = time.time()
+    index, count = parse_shard(shard)
     video_dir, out = Path(video_dir), Path(out_jsonl)
     if not video_dir.is_dir(): raise FileNotFoundError(f'{video_dir} is not a folder of clips')
     try: video_dir.resolve().relative_to(out.parent.resolve())
@@ -634,17 +720,39 @@ def caption_folder(video_dir:str|Path, # folder of clips (searched recursively)
                                         f'relative to the jsonl, and read_dataset refuses paths outside its folder. '
                                         f'E.g. --out {video_dir.parent/"dataset.jsonl"}') from None
     if vlm_path is None or asr_path is None: raise ValueError('captioning needs a VLM (--vlm) and a Whisper model (--asr)')
+    if shard is None and count > 1 and (device or default_device()) == 'cuda': device = f'cuda:{local_rank()}'  # torchrun: a GPU each
     for bits in (vlm_bits, asr_bits, sounds_bits): quantization_config(bits, device) # fail early on a CPU
     for kind, p in (('vlm', vlm_path), ('asr', asr_path), ('sounds', sounds_path)):
         if p is not None: _check_model_path(kind, p)
     root = out.parent
-    summary = CaptionSummary(out)
+    summary = CaptionSummary(out, shard=(index, count))
+    parts = find_parts(out)
+    if count > 1 and (other := [p.name for (i, n), p in parts.items() if n != count]):
+        raise ValueError(f'{", ".join(other)} (next to {out}) left by a run in another number of shards: finish that run (its '
+                         f'`--shard I/N`), or run `ltx2lora caption` without --shard to merge it, before running in {count} shards')
     done, summary.repaired = read_captioned(out)
     clips = find_clips(video_dir)
-    summary.clips = len(clips)
     rel = {p: _norm(p.resolve().relative_to(root.resolve()).as_posix()) for p in clips}
+    if count == 1 and parts:            # an unsharded run merges what shards left, done or not: each line is a whole caption
+        added = _merge_into(out, list(parts.values()), [rel[p] for p in clips], keep_audio=True)
+        summary.repaired.append(f'merged {added} captions from {", ".join(p.name for p in parts.values())} into {out.name}')
+        done = read_captioned(out)[0]
     pending = [p for p in clips if rel[p] not in done]
-    summary.already = summary.clips - len(pending)
+    dest = out                          # where the captions go: out, or the shard's part
+    if count > 1:
+        plan = hashlib.sha1(json.dumps([count] + [rel[p] for p in pending]).encode()).hexdigest()[:16]
+        pending = shard_items(pending, (index, count))
+        summary.part = dest = shard_part(out, index, count)
+        _done_marker(dest).unlink(missing_ok=True)        # run again: not done until this run is
+        in_part, fixed = read_captioned(dest)
+        summary.repaired += fixed
+        dest.touch()
+        summary.clips, mine = len(pending), [rel[p] for p in pending]
+        pending = [p for p in pending if rel[p] not in in_part]
+        summary.already = summary.clips - len(pending)
+    else:
+        summary.clips = len(clips)
+        summary.already = summary.clips - len(pending)
     bar = lambda it, desc: progress(it, desc=desc, disable=not show_progress or None)
     fail = lambda p, stage, reason: summary.failures.append(CaptionFailure(rel[p], stage, reason))
 
@@ -660,8 +768,9 @@ def caption_folder(video_dir:str|Path, # folder of clips (searched recursively)
                     logprob_threshold=logprob_threshold, asr_max_new_tokens=asr_max_new_tokens, sounds=str(sounds_path),
                     sounds_threshold=sounds_threshold, sounds_top_k=sounds_top_k, sounds_default=sounds_default)
     key = hashlib.sha1(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
-    audio_log = _sidecar(out, 'audio')
+    audio_log = _sidecar(dest, 'audio')
     cached = _read_audio_log(audio_log, key)
+    if count > 1: cached = _read_audio_log(_sidecar(out, 'audio'), key) | cached
     results = {p: {} for p in todo}
     loud = lambda a: a is not None and rms_dbfs(a) >= min_rms_db
 
@@ -709,22 +818,33 @@ def caption_folder(video_dir:str|Path, # folder of clips (searched recursively)
                     if not re.search(r'\w', visual): raise ValueError(f'the VLM returned no description ({visual!r})')
                 except Exception as e: fail(p, 'visual', f'{type(e).__name__}: {e}'); release_memory(); continue
                 caption = build_caption(visual, results[p]['speech']['speech'], results[p]['sounds']['sounds'], text, trigger)
-                append_jsonl(out, dict(media_path=rel[p], prompt=caption))
+                append_jsonl(dest, dict(media_path=rel[p], prompt=caption))
                 summary.captioned += 1
         finally:
             summary.model_calls['vlm'] = summary.model_calls.get('vlm', 0) + vd.calls
             del vd, model, proc; release_memory()
 
-    fpath = _sidecar(out, 'failures')
+    fpath = _sidecar(dest, 'failures')
     if summary.failures:
         atomic_write_text(fpath, ''.join(json.dumps(asdict(f), ensure_ascii=False) + '\n' for f in summary.failures))
         summary.failures_path = fpath
     elif fpath.exists(): fpath.unlink()
     if not summary.failures and audio_log.exists(): audio_log.unlink()      # everything captioned: the cache is spent
+    if count > 1:                       # the part is complete: mark it done, and merge if every shard's is
+        atomic_write_json(_done_marker(dest), dict(index=index, count=count, plan=plan, clips=mine,
+                                                   captioned=summary.captioned + summary.already, failed=summary.failed))
+        merged, missing = _merge_shards(out, count, plan, index)
+        if merged:
+            summary.notes.append(f'all {count} shards done: merged into {out}')
+            if summary.failures_path: summary.failures_path = _sidecar(out, 'failures')
+        else:
+            summary.notes.append(f'{out.name} is written when every shard is done, but ' + '; '.join(w for _, w in missing)
+                                 + '. Run ' + ' and '.join(f'`ltx2lora caption ... --shard {i}/{count}`' for i, _ in missing)
+                                 + ' (the last to finish merges the parts), or run without --shard to merge what is there and caption the rest')
     summary.seconds = time.time() - t0
     return summary
 
-# %% ../nbs/02_captioning.ipynb #28740304
+# %% ../nbs/02_captioning.ipynb #45606eda
 def frame_strip(path:str|Path, # video file
                 count:int=6, # frames in the strip
                 height:int=96, # strip height in pixels

@@ -51,7 +51,8 @@ def _caption(args)->int:
                                  language=args.language, frames=args.frames, max_pixels=args.max_pixels,
                                  vlm_bits=args.vlm_bits, asr_bits=args.asr_bits, sounds_bits=args.sounds_bits,
                                  device=args.device, no_speech_threshold=args.no_speech_threshold,
-                                 sounds_threshold=args.sounds_threshold, **prompt, **({'text_prompt': None} if args.no_text else {}))
+                                 sounds_threshold=args.sounds_threshold, shard=args.shard, **prompt,
+                                 **({'text_prompt': None} if args.no_text else {}))
     except (ValueError, FileNotFoundError) as e: return _usage(args, str(e))
     print(summary)
     return 0 if summary.ok else 1
@@ -64,7 +65,8 @@ def _preprocess(args)->int:
                              output_dir=args.output_dir, with_audio=args.with_audio, only=args.only, device=args.device,
                              load_text_encoder_in_8bit=args.load_text_encoder_in_8bit, vae_tiling=args.vae_tiling,
                              silence_for_missing_audio=args.silence_for_missing_audio, lora_trigger=args.lora_trigger,
-                             max_text_length=args.max_text_length, text_batch_size=args.text_batch_size, force=args.force)
+                             max_text_length=args.max_text_length, text_batch_size=args.text_batch_size, force=args.force,
+                             shard=args.shard)
     except (CheckpointError, ValueError, FileNotFoundError) as e: return _usage(args, str(e))
     except Exception as e:
         if type(e).__name__ == 'TextEncoderError': return _usage(args, str(e))
@@ -129,6 +131,9 @@ def _usage(args, msg:str)->int:
     return 2
 
 # %% ../nbs/08_cli.ipynb #7c94a46a
+_SHARD_HELP = ('this process does shard I of N (from 0); under torchrun the shard comes from RANK/WORLD_SIZE. '
+               'The shards\' parts merge when the last one finishes')
+
 def build_parser()->argparse.ArgumentParser:
     "The `ltx2lora` argument parser, one subcommand per stage."
     p = argparse.ArgumentParser(prog='ltx2lora', description='Train LTX-2 audio-video LoRAs: one subcommand per stage.')
@@ -165,6 +170,7 @@ def build_parser()->argparse.ArgumentParser:
     cp.add_argument('--device', help='cuda or cpu (default: cuda when available)')
     cp.add_argument('--no-speech-threshold', type=float, default=0.6, help="Whisper's no-speech probability above which [SPEECH] is None")
     cp.add_argument('--sounds-threshold', type=float, default=0.3, help='minimum tag probability for [SOUNDS]')
+    cp.add_argument('--shard', metavar='I/N', help=_SHARD_HELP)
     cp.set_defaults(func=_caption, parser=cp)
     pp = sub.add_parser('preprocess', help='cache video latents, audio latents and text embeddings (the guide\'s section 6)')
     pp.add_argument('dataset', metavar='DATASET', help='dataset.jsonl')
@@ -180,6 +186,7 @@ def build_parser()->argparse.ArgumentParser:
     pp.add_argument('--lora-trigger', metavar='TOKEN', help='prepend TOKEN to every prompt')
     pp.add_argument('--max-text-length', type=int, default=1024); pp.add_argument('--text-batch-size', type=int, default=1)
     pp.add_argument('--force', action='store_true', help='redo every sample even when its files are fresh')
+    pp.add_argument('--shard', metavar='I/N', help=_SHARD_HELP)
     pp.set_defaults(func=_preprocess, parser=pp)
     vf = sub.add_parser('verify', help='report every inconsistency of a .precomputed cache (exit 1 if any)')
     vf.add_argument('dir', metavar='DIR', help='the .precomputed folder')
@@ -227,3 +234,6 @@ def main(argv:list[str]|None=None, # arguments (default: sys.argv[1:])
     if not getattr(args, 'command', None):
         parser.print_help(); return 2
     return args.func(args)
+
+# %% ../nbs/08_cli.ipynb #a3985032
+if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())

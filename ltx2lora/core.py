@@ -10,7 +10,7 @@ from typing import Any, Iterable, Iterator
 
 # %% auto #0
 __all__ = ['atomic_path', 'atomic_write_text', 'atomic_write_json', 'atomic_torch_save', 'progress', 'DependencyError',
-           'require_torch_companion']
+           'require_torch_companion', 'parse_shard', 'current_shard', 'local_rank', 'shard_items']
 
 # %% ../nbs/00a_core.ipynb #92cebe70
 @contextlib.contextmanager
@@ -86,3 +86,32 @@ def require_torch_companion(name:str, # 'torchaudio' or 'torchvision'
             f"{name} must be built for the same torch. Install a matching pair, e.g.\n"
             f"    pip install torch=={base} torchvision torchaudio   (from the same index, e.g. download.pytorch.org/whl/cpu or /cu128)\n"
             f"or, on a machine of ours: pip install torch==2.14.1 torchvision==0.29.1 && pip install torchaudio==2.11.0") from e
+
+# %% ../nbs/00a_core.ipynb #a829fd73
+def parse_shard(text:str|tuple|None, # "I/N" (shard I of N, from 0), a tuple (I, N), or None
+               )->tuple[int, int]: # (index, count)
+    "`--shard 1/4` as (1, 4); None means the shard `torchrun` gives this process (or (0, 1) alone)."
+    if text is None: return current_shard()
+    if isinstance(text, str):
+        i, sep, n = text.partition('/')
+        if not (sep and i.strip().isdigit() and n.strip().isdigit()):
+            raise ValueError(f'--shard {text!r}: write it as I/N, shard I (counted from 0) of N, e.g. 0/2 and 1/2')
+        text = (int(i), int(n))
+    i, n = map(int, text)
+    if n < 1 or not 0 <= i < n: raise ValueError(f'shard {i}/{n}: the index must be in 0..{n - 1} (counted from 0)')
+    return i, n
+
+def current_shard()->tuple[int, int]:
+    "(RANK, WORLD_SIZE) as set by `torchrun`, or (0, 1) for a process started alone."
+    return int(os.environ.get('RANK', 0)), int(os.environ.get('WORLD_SIZE', 1))
+
+def local_rank()->int:
+    "`LOCAL_RANK` set by `torchrun`: which GPU of this machine the process uses (0 alone)."
+    return int(os.environ.get('LOCAL_RANK', 0))
+
+def shard_items(items:Iterable, # the whole job, in a fixed order
+                shard:tuple[int, int]=(0, 1), # (index, count)
+               )->list:
+    "The items of shard `index` of `count`: every count-th item from position index."
+    i, n = shard
+    return list(items)[i::n]

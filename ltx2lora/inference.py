@@ -316,7 +316,7 @@ def plan_inference_offload(transformer, # an `LTXModel` (CPU or meta), not yet s
                            batch:int=1, # passes per forward (1, or 3-4 with `batch_guidance`)
                            text_tokens:int=1024,
                            storage_dtype:str='bf16', # 'bf16' or 'fp8' copies in pinned RAM
-                           margin_gib:float=1.5, # allocator fragmentation and small buffers
+                           margin_gib:float=3.5, # allocator reserve and small buffers (1.5 GiB ran out at 768x512x97 under 24 GiB on an H100)
                           ): # `ltx2lora.offload.OffloadPlan`
     "Plan which block weights stream so that sampling fits `vram_budget_gb`."
     from ltx2lora.offload import plan_offload, block_linears
@@ -379,6 +379,9 @@ def load_sampling_transformer(model_path:str|Path, # LTX-2 / LTX-2.3 checkpoint
                                       storage_dtype=storage_dtype)
         if plan.streamed:
             check_host_ram(plan)
+            if str(device).startswith('cuda'):
+                from ltx2lora.offload import use_expandable_segments
+                use_expandable_segments()         # a capped card: fragmentation would cost ~2 GiB
             streamer = BlockStreamer(model.transformer_blocks, plan, device=device, compute_dtype=dtype, model=model).attach()
         model.to(device)                      # the rest; streamed weights stay in RAM
     return model, streamer

@@ -4,23 +4,24 @@
 
 # %% ../nbs/03_latents.ipynb #c0e1856f
 from __future__ import annotations
-import contextlib, gc, hashlib, json, time
+import contextlib, gc, hashlib, json, re, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
-from .core import atomic_path, atomic_write_json, atomic_torch_save, progress, require_torch_companion
+from .core import (atomic_path, atomic_write_json, atomic_torch_save, progress, require_torch_companion,
+                           parse_shard, local_rank, shard_items)
 from .checkpoint import CheckpointError, read_safetensors_header, require_components, load_ltx2_component
 from .dataset import MediaError, Bucket, parse_buckets, choose_bucket, probe, read_dataset, fit_frame, read_audio
 
 # %% auto #0
 __all__ = ['PRECOMPUTED_PARTS', 'MANIFEST_NAME', 'CACHE_VERSION', 'CacheError', 'sample_name', 'check_video_latents',
-           'check_audio_latents', 'check_conditions', 'load_cached_sample', 'read_manifest', 'complete_samples',
-           'media_fingerprint', 'checkpoint_fingerprints', 'text_encoder_fingerprint', 'resolve_device',
-           'load_vae_encoders', 'TextEncoderError', 'check_text_encoder_folder', 'load_text_encoder', 'StreamedLinear',
-           'stream_feature_extractor', 'load_feature_extractor', 'tokenize_prompts', 'gemma_hidden_states',
-           'prompt_conditions', 'encode_prompts', 'read_clip_frames', 'frames_to_video_tensor', 'encode_video',
-           'read_clip_audio', 'encode_audio', 'PreprocessSummary', 'preprocess', 'CacheIssue', 'VerifyReport', 'verify',
-           'write_mp4', 'preview']
+           'check_audio_latents', 'check_conditions', 'load_cached_sample', 'read_manifest', 'shard_manifest_name',
+           'read_shard_manifests', 'complete_samples', 'media_fingerprint', 'checkpoint_fingerprints',
+           'text_encoder_fingerprint', 'resolve_device', 'load_vae_encoders', 'TextEncoderError',
+           'check_text_encoder_folder', 'load_text_encoder', 'StreamedLinear', 'stream_feature_extractor',
+           'load_feature_extractor', 'tokenize_prompts', 'gemma_hidden_states', 'prompt_conditions', 'encode_prompts',
+           'read_clip_frames', 'frames_to_video_tensor', 'encode_video', 'read_clip_audio', 'encode_audio',
+           'PreprocessSummary', 'preprocess', 'CacheIssue', 'VerifyReport', 'verify', 'write_mp4', 'preview']
 
 # %% ../nbs/03_latents.ipynb #d74d35fa
 PRECOMPUTED_PARTS = ('latents', 'audio_latents', 'conditions')   # the cache's folders, one per kind of file
@@ -145,9 +146,9 @@ def _new_manifest(dataset:Path|None)->dict:
     return dict(format='ltx2lora-precomputed', version=CACHE_VERSION, dataset=str(dataset) if dataset else None,
                 updated=None, settings={}, model={}, text_encoder={}, dataset_problems=[], samples={})
 
-def _write_manifest(root:Path, m:dict)->Path:
+def _write_manifest(root:Path, m:dict, name:str=MANIFEST_NAME)->Path:
     m['updated'] = time.strftime('%Y-%m-%dT%H:%M:%S')
-    return atomic_write_json(root/MANIFEST_NAME, m, indent=1)
+    return atomic_write_json(root/name, m, indent=1)
 
 def _needed_parts(with_audio:bool)->tuple:
     return ('latents', 'audio_latents', 'conditions') if with_audio else ('latents', 'conditions')
@@ -158,6 +159,98 @@ def _cache_files(root:Path, part:str)->list[str]:
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob('*.pt') if p.is_file()) if folder.is_dir() else []
 
 # %% ../nbs/03_latents.ipynb #ae31ea36
+_SHARD_MANIFEST = re.compile(r'manifest\.shard-(\d+)-of-(\d+)\.json')
+
+def shard_manifest_name(index:int, # the shard, counted from 0
+                        count:int, # how many shards the run has
+                       )->str:
+    "The manifest that shard `index` of `count` writes next to manifest.json until the shards are merged."
+    return f'manifest.shard-{index}-of-{count}.json'
+
+def read_shard_manifests(precomputed_root:str|Path, # the `.precomputed` folder
+                        )->dict: # (index, count) -> that shard's manifest, for every shard manifest there
+    "The manifests of shards that are not merged into manifest.json yet."
+    root, out = Path(precomputed_root), {}
+    if not root.is_dir(): return out
+    for p in root.iterdir():
+        found = _SHARD_MANIFEST.fullmatch(p.name)
+        if not found: continue
+        fix = f'delete it and run `ltx2lora preprocess ... --shard {found[1]}/{found[2]}` again'
+        try: m = json.loads(p.read_text(encoding='utf-8'))
+        except FileNotFoundError: continue                     # merged and deleted by a shard meanwhile
+        except Exception as e: raise CacheError(f'{p}: unreadable ({e}); {fix}') from e
+        if not isinstance(m, dict) or not isinstance(m.get('samples'), dict) or not isinstance(m.get('shard'), dict):
+            raise CacheError(f'{p}: not an ltx2lora shard manifest (no "samples" and "shard"); {fix}')
+        out[int(found[1]), int(found[2])] = m
+    return dict(sorted(out.items()))
+
+def _shard_status(root:Path, shards:dict)->list[str]:
+    "One line per run in shards that is not merged: the state of each of its shard manifests, and how to finish it."
+    lines = []
+    for count in sorted({c for _, c in shards}):
+        state, todo = [], []
+        for i in range(count):
+            sm = shards.get((i, count))
+            done = sm is not None and sm['shard'].get('finished')
+            state.append(f'{shard_manifest_name(i, count)} ' + ('missing' if sm is None else 'finished' if done else
+                                                               'unfinished (interrupted, or still running)'))
+            if not done: todo.append(i)
+        how = (' and '.join(f'`ltx2lora preprocess ... --shard {i}/{count}`' for i in todo) + ' (the last shard to finish merges them)'
+               if todo else '`ltx2lora preprocess ...` without --shard to merge them (every shard finished, in runs of other options?)')
+        lines.append(f'{root}: a run in {count} shards is not merged into {MANIFEST_NAME} yet: {"; ".join(state)}. '
+                     f'Run {how}, or run `ltx2lora preprocess ...` without --shard to merge what is there and redo the rest')
+    return lines
+
+def _in_flux(shards:dict)->dict:
+    "sample -> why it is left out, for the samples owned by shard manifests that are not merged yet."
+    out = {}
+    for (i, count), sm in shards.items():
+        for name in sm['shard'].get('samples', []):
+            out.setdefault(name, f'being cached by shard {i} of {count} ({shard_manifest_name(i, count)}), not merged into '
+                                 f'{MANIFEST_NAME} yet -> finish the shards, or run `ltx2lora preprocess` without --shard')
+    return out
+
+def _merge_shards(root:Path, count:int, plan:str, index:int)->tuple[bool, list[tuple[int, str]]]:
+    """Merge the manifests of shards 0..count-1 of one run (the same `plan`) into manifest.json and delete them, when every
+    one is there and finished; else (False, [(shard, what is wrong with its manifest)]). The result depends on the shard files alone, so two shards
+    that finish at once write the same manifest."""
+    files = [root/shard_manifest_name(i, count) for i in range(count)]
+    parts, missing = [], []
+    for i, f in enumerate(files):
+        try: sm = json.loads(f.read_text(encoding='utf-8'))
+        except FileNotFoundError:
+            if i == index: return True, []                     # our own is gone: another shard merged them just now
+            missing.append((i, f'{f.name} is missing (shard {i} of {count} has not run)')); continue
+        except ValueError as e: missing.append((i, f'{f.name} is unreadable ({e}): delete it')); continue
+        info = sm.get('shard') or {}
+        if info.get('plan') != plan: missing.append((i, f'{f.name} is from a run with other options, dataset or manifest.json'))
+        elif not info.get('finished'): missing.append((i, f'{f.name} is not finished (still running, or interrupted)'))
+        parts.append(sm)
+    if missing: return not (root/shard_manifest_name(index, count)).exists(), missing   # ours gone: merged by another meanwhile
+    owner = {name: p for p in parts for name in p['shard']['samples']}
+    merged = {k: v for k, v in parts[0].items() if k != 'shard'}
+    merged['samples'] = {name: owner.get(name, parts[0])['samples'][name] for name in parts[0]['samples']}
+    merged['updated'] = max(p.get('updated') or '' for p in parts)
+    atomic_write_json(root/MANIFEST_NAME, merged, indent=1)
+    for f in files: f.unlink(missing_ok=True)
+    return True, []
+
+def _absorb_shards(m:dict, shards:dict)->list[str]:
+    "Take the samples that shard manifests own into the manifest `m` (whatever their state: each record is true of its files)."
+    notes = []
+    for (i, count), sm in sorted(shards.items(), key=lambda kv: (kv[1].get('updated') or '', kv[0])):
+        owned = set(sm['shard'].get('samples', []))
+        for name, s in sm['samples'].items():
+            if name in owned: m['samples'][name] = s
+            else: m['samples'].setdefault(name, s)
+        notes.append(f'merged {shard_manifest_name(i, count)} ({len(owned)} samples, '
+                     + ('finished)' if sm['shard'].get('finished') else 'unfinished: this run does the rest)'))
+    for count in sorted({c for _, c in shards}):
+        notes += [f'{shard_manifest_name(i, count)} was never written: this run does its samples'
+                  for i in range(count) if (i, count) not in shards]
+    return notes
+
+# %% ../nbs/03_latents.ipynb #92b05bd6
 def complete_samples(precomputed_root:str|Path, # the `.precomputed` folder
                      with_audio:bool=True, # training with audio: audio_latents/ needed too
                      model_path:str|Path|None=None, # the checkpoint to train: files made by other encoders are stale
@@ -166,16 +259,19 @@ def complete_samples(precomputed_root:str|Path, # the `.precomputed` folder
     root = Path(precomputed_root)
     needed = _needed_parts(with_audio)
     m = read_manifest(root)
+    flux = _in_flux(read_shard_manifests(root))   # samples of a run in shards that is not merged yet: left out
     on_disk = {p: set(_cache_files(root, p)) for p in PRECOMPUTED_PARTS}
     keep, why = [], {}
     if m is None:
         for name in sorted(set().union(*(on_disk[p] for p in needed))):
+            if name in flux: why[name] = flux[name]; continue
             missing = [p for p in needed if name not in on_disk[p]]
             if missing: why[name] = 'no ' + ' and no '.join(f'{p}/{name}' for p in missing) + ' (its partner files are there)'
             else: keep.append(name)
         return keep, why
     current = checkpoint_fingerprints(model_path) if model_path is not None else None
     for name, s in m['samples'].items():
+        if name in flux: why[name] = flux[name]; continue
         if s.get('status') in ('skipped', 'failed', 'removed'):
             why[name] = f'{s["status"]}: {s.get("reason")}'; continue
         problems = []
@@ -191,10 +287,10 @@ def complete_samples(precomputed_root:str|Path, # the `.precomputed` folder
         if problems: why[name] = '; '.join(problems) + ' -> run `ltx2lora preprocess` again'
         else: keep.append(name)
     for name in sorted(set().union(*on_disk.values()) - set(m['samples'])):
-        why[name] = 'files on disk that the manifest does not know (`ltx2lora verify DIR --fix` removes them)'
+        why[name] = flux.get(name, 'files on disk that the manifest does not know (`ltx2lora verify DIR --fix` removes them)')
     return keep, why
 
-# %% ../nbs/03_latents.ipynb #aba1185d
+# %% ../nbs/03_latents.ipynb #d0e132a1
 def media_fingerprint(path:str|Path, # a clip
                       chunk:int=1 << 20, # bytes read at the start, middle and end
                      )->str: # 'size-hash'
@@ -274,7 +370,7 @@ def _file_stamp(path:Path)->list:
     files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
     return [[p.name, p.stat().st_size, p.stat().st_mtime_ns, p.stat().st_ctime_ns] for p in files]
 
-# %% ../nbs/03_latents.ipynb #888a6689
+# %% ../nbs/03_latents.ipynb #58815056
 def resolve_device(device:str='auto', # 'auto', 'cpu', 'cuda', 'cuda:1', ...
                   )->str:
     "'auto' -> 'cuda' when a GPU is available, else 'cpu'."
@@ -306,7 +402,7 @@ def load_vae_encoders(model_path:str|Path, # LTX-2 single-file checkpoint
     if audio: out['audio_encoder'] = load_ltx2_component(model_path, 'audio_encoder', device, torch.float32)
     return out
 
-# %% ../nbs/03_latents.ipynb #2d32cf10
+# %% ../nbs/03_latents.ipynb #16dadb71
 class TextEncoderError(ValueError):
     "A text-encoder folder that is missing, incomplete or not Gemma 3."
 
@@ -388,7 +484,7 @@ def load_text_encoder(text_encoder_path:str|Path, # the Gemma 3 folder
     tokenizer = LTXVGemmaTokenizer(str(text_encoder_path), max_length)
     return GemmaTextEncoder(model=model, tokenizer=tokenizer, dtype=dtype)
 
-# %% ../nbs/03_latents.ipynb #6a98b12f
+# %% ../nbs/03_latents.ipynb #9e8363e7
 class StreamedLinear:
     "Stand-in for a `torch.nn.Linear` whose weight stays in (pinned) CPU memory and is streamed to the input's device in column blocks."
     def __init__(self, linear, block:int=16384):
@@ -434,7 +530,7 @@ def load_feature_extractor(model_path:str|Path, # LTX-2 single-file checkpoint
     del processor
     return stream_feature_extractor(fe) if stream else fe.to(device)
 
-# %% ../nbs/03_latents.ipynb #a6ab3fd7
+# %% ../nbs/03_latents.ipynb #6c07d5d1
 def tokenize_prompts(text_encoder, # ltx-core `GemmaTextEncoder` (its `LTXVGemmaTokenizer`)
                      prompts:list[str],
                     ): # (input_ids [B, L] int64, attention_mask [B, L] int64)
@@ -520,7 +616,7 @@ def encode_prompts(prompts:list[str], # the texts (the trigger word already in t
         if own_fe: del feature_extractor
         _free_memory(device)
 
-# %% ../nbs/03_latents.ipynb #5e183f0d
+# %% ../nbs/03_latents.ipynb #43e2b615
 def read_clip_frames(path:str|Path, # the clip
                      bucket:Bucket, # size and frame count to produce
                     ): # (uint8 [F, H, W, 3], start time of the first frame in s, list of notes)
@@ -572,7 +668,7 @@ def encode_video(video_encoder, # ltx-core `VideoEncoder`
         else: z = video_encoder(x)
     return z[0].to(torch.bfloat16).cpu().contiguous()
 
-# %% ../nbs/03_latents.ipynb #9b578c6b
+# %% ../nbs/03_latents.ipynb #49fa56ca
 def read_clip_audio(path:str|Path, # the clip
                     start:float, # time of the first kept video frame, in s
                     seconds:float, # the kept frames' duration, F / fps
@@ -615,7 +711,7 @@ def encode_audio(audio_encoder, # ltx-core `AudioEncoder` (float32)
     return dict(latents=z[0].float().cpu().contiguous(), num_time_steps=int(z.shape[2]), frequency_bins=int(z.shape[3]),
                 duration=w.shape[-1] / sample_rate)
 
-# %% ../nbs/03_latents.ipynb #9048ccfd
+# %% ../nbs/03_latents.ipynb #d1b767bd
 @dataclass
 class PreprocessSummary:
     "What `preprocess` did: per-sample status and reason, counts, and what was encoded or reused per folder."
@@ -625,6 +721,8 @@ class PreprocessSummary:
     work:dict = field(default_factory=dict)      # folder -> {'encoded': n, 'reused': n, 'failed': n}
     dataset_problems:list = field(default_factory=list)   # (where, problem) for bad lines of the dataset file
     seconds:float = 0.
+    shard:tuple = (0, 1)                         # (index, count): this process did shard index of count
+    notes:list = field(default_factory=list)     # what happened to the shard manifests (merged, still missing)
     @property
     def counts(self)->dict:
         c = dict(done=0, skipped=0, failed=0, incomplete=0)
@@ -634,7 +732,8 @@ class PreprocessSummary:
     def ok(self)->bool: return self.counts['failed'] == 0
     def __str__(self):
         c = self.counts
-        head = f'{self.output_dir}: {c["done"]} done, {c["skipped"]} skipped, {c["failed"]} failed'
+        head = (f'shard {self.shard[0]} of {self.shard[1]}: ' if self.shard[1] > 1 else '') + \
+               f'{self.output_dir}: {c["done"]} done, {c["skipped"]} skipped, {c["failed"]} failed'
         if c.get('incomplete'): head += f', {c["incomplete"]} incomplete'
         lines = [head]
         lines[0] += f' in {self.seconds:.1f} s (manifest: {self.manifest})'
@@ -642,6 +741,7 @@ class PreprocessSummary:
         for name, (status, reason) in self.samples.items():
             if status != 'done': lines.append(f'  {status:10} {name}: {reason}')
         for where, p in self.dataset_problems: lines.append(f'  not read   {where}: {p}')
+        lines += [f'  {note}' for note in self.notes]
         return '\n'.join(lines)
     __repr__ = __str__
 
@@ -741,7 +841,7 @@ def _first_frame_time(path:Path)->float:
         for fr in c.decode(video=0): return fr.time or 0.
     return 0.
 
-# %% ../nbs/03_latents.ipynb #df7633f4
+# %% ../nbs/03_latents.ipynb #283ee44d
 _ONLY = {'videos': ('latents',), 'audio': ('audio_latents',), 'captions': ('conditions',)}
 
 def _reuse_or(section:dict, path:Path, compute:Callable, keys:Iterable|None=None):
@@ -770,6 +870,7 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
                force:bool=False, # recompute every wanted file even when it is fresh
                tile_size:int=512, tile_overlap:int=128, # tiled encoding, in pixels
                on_sample:Callable|None=None, # called as on_sample(phase, sample, status) after each sample is saved
+               shard:str|tuple|None=None, # "I/N" or (I, N): this process does shard I of N (from 0); None: torchrun's RANK/WORLD_SIZE, or all
               )->PreprocessSummary:
     "Cache video latents, audio latents and prompt embeddings for a dataset, consistently and resumably."
     import torch
@@ -778,6 +879,7 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
     if not dataset.is_file(): raise FileNotFoundError(f'{dataset}: dataset file not found')
     if isinstance(resolution_buckets, str): buckets = parse_buckets(resolution_buckets)
     else: buckets = [b if isinstance(b, Bucket) else parse_buckets(str(b))[0] for b in resolution_buckets]
+    index, count = parse_shard(shard)
     if only is not None and only not in _ONLY: raise ValueError(f'only={only!r}: choose one of {list(_ONLY)} (or None for all)')
     if only == 'audio' and not with_audio: raise ValueError("only='audio' needs with_audio=True (--with-audio)")
     needed = _needed_parts(with_audio)
@@ -787,6 +889,7 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
                          "or only='videos' / 'audio' to cache the clips alone")
     if max_text_length % 128: raise ValueError(f'max_text_length={max_text_length}: must be a multiple of 128 (LTX-2 uses 1024)')
     device = resolve_device(device)
+    if shard is None and count > 1 and device == 'cuda': device = f'cuda:{local_rank()}'   # torchrun: one GPU per process
     if 'conditions' in wanted and load_text_encoder_in_8bit and not device.startswith('cuda'):
         raise ValueError(f'load_text_encoder_in_8bit needs a CUDA GPU (bitsandbytes); the device is {device}')
     loaders = dict(latents='video_encoder', audio_latents='audio_encoder', conditions='embeddings_processor')
@@ -795,7 +898,16 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
 
     root = Path(output_dir) if output_dir else dataset.parent/'.precomputed'
     root.mkdir(parents=True, exist_ok=True)
+    shards = read_shard_manifests(root)
+    mine = MANIFEST_NAME if count == 1 else shard_manifest_name(index, count)   # the manifest this process writes
+    if count > 1 and (other := [shard_manifest_name(*k) for k in shards if k[1] != count]):
+        raise CacheError(f'{root}: {", ".join(other)} left by a run in another number of shards; finish that run (its '
+                         f'`--shard I/N`), or run `ltx2lora preprocess` without --shard to merge it, before running in {count} shards')
+    base_manifest = (root/MANIFEST_NAME).read_bytes() if (root/MANIFEST_NAME).exists() else b''
     m = read_manifest(root) or _new_manifest(dataset.resolve())
+    shard_notes = []
+    if count == 1 and shards: shard_notes = _absorb_shards(m, shards)               # an unsharded run merges what shards left
+    elif (index, count) in shards: _absorb_shards(m, {(index, count): shards[index, count]})  # a shard run again: resume
     comps = ('video_encoder', 'audio_encoder', 'feature_extractor')
     fprints = _reuse_or(m.setdefault('model', {}), Path(model_path), lambda: checkpoint_fingerprints(model_path, comps), comps)
     text = dict(precision='int8' if load_text_encoder_in_8bit else 'bf16', max_length=max_text_length, fingerprint=None)
@@ -807,26 +919,33 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
                          load_text_encoder_in_8bit=load_text_encoder_in_8bit, vae_tiling=vae_tiling,
                          silence_for_missing_audio=silence_for_missing_audio, max_text_length=max_text_length,
                          text_batch_size=text_batch_size, lora_trigger=lora_trigger)
+    digest = lambda b: hashlib.sha256(b).hexdigest()
+    plan_key = digest(json.dumps([digest(dataset.read_bytes()), digest(base_manifest), fprints, text, force, count,
+                                  {k: v for k, v in m['settings'].items() if k != 'device'}], sort_keys=True).encode())[:16]
 
     # 1. plan
     entries, bad = read_dataset(dataset)
     m['dataset_problems'] = [[where, str(p)] for where, p in bad]
-    samples, plans, order = m['samples'], {}, []
+    samples, plans = m['samples'], {}
     base = dataset.parent.resolve()
     trigger = f'{lora_trigger.strip()} ' if lora_trigger else ''
-    for e in progress(entries, desc='checking clips', disable=not show_progress or None):
+    first = {}   # sample -> (dataset entry, media path); a repeated line: read_dataset reported it, the first one counts
+    for e in entries:
         rel = e.path.relative_to(base).as_posix()
-        name = sample_name(rel)
-        if name in plans: continue          # a repeated line: read_dataset reported it, the first one counts
-        s = samples.setdefault(name, {})
-        s['media_path'] = rel
+        first.setdefault(sample_name(rel), (e, rel))
+    for name, (e, rel) in first.items(): samples.setdefault(name, {})['media_path'] = rel
+    order = shard_items(first, (index, count))   # the samples this process caches: all of them, or its shard's
+    for name in progress(order, desc='checking clips', disable=not show_progress or None):
+        e, s = first[name][0], samples[name]
         plans[name] = _plan_sample(s, e.path, trigger + (e.prompt or ''), buckets, fprints, text, wanted, with_audio,
                                    silence_for_missing_audio, force, root, name)
         _finish_sample(s, needed, plans[name]['verdict'])
-        order.append(name)
     for name, s in samples.items():
-        if name not in plans: s.update(status='removed', reason=f'no longer in {dataset.name}')
-    _write_manifest(root, m)
+        if name not in first: s.update(status='removed', reason=f'no longer in {dataset.name}')
+    if count > 1: m['shard'] = dict(index=index, count=count, plan=plan_key, finished=False, samples=order)
+    _write_manifest(root, m, mine)
+    if count == 1:                 # what the shard manifests said is in manifest.json now
+        for k in shards: (root/shard_manifest_name(*k)).unlink(missing_ok=True)
     work = {p: dict(encoded=0, reused=0, failed=0) for p in wanted}
     for name in order:
         for p in wanted:
@@ -834,7 +953,7 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
 
     def record(phase, names):
         for n in names: _finish_sample(samples[n], needed, plans[n]['verdict'])
-        _write_manifest(root, m)
+        _write_manifest(root, m, mine)
         if on_sample is not None:
             for n in names: on_sample(phase, n, samples[n]['status'])
 
@@ -919,16 +1038,30 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
             del enc, processor
             _free_memory(device)
 
-    _write_manifest(root, m)
-    return PreprocessSummary(root, root/MANIFEST_NAME, {n: (samples[n]['status'], samples[n]['reason']) for n in order},
-                             work, [(w, str(p)) for w, p in bad], time.time() - t0)
+    manifest = root/MANIFEST_NAME
+    if count == 1: _write_manifest(root, m)
+    else:
+        m['shard']['finished'] = True
+        _write_manifest(root, m, mine)
+        merged, missing = _merge_shards(root, count, plan_key, index)
+        if merged: shard_notes.append(f'all {count} shards finished: merged into {manifest}')
+        else:
+            manifest = root/mine
+            shard_notes.append(f'shard {index} of {count} finished; {MANIFEST_NAME} is written when every shard has, but '
+                               + '; '.join(why for _, why in missing) + '. Run '
+                               + ' and '.join(f'`ltx2lora preprocess ... --shard {i}/{count}`' for i, _ in missing)
+                               + ' (the last shard to finish merges them), or run without --shard to merge what is there and redo the rest')
+    return PreprocessSummary(root, manifest, {n: (samples[n]['status'], samples[n]['reason']) for n in order},
+                             work, [(w, str(p)) for w, p in bad], time.time() - t0, (index, count), shard_notes)
 
-# %% ../nbs/03_latents.ipynb #c4387c2d
+# %% ../nbs/03_latents.ipynb #f2c06ae4
 @dataclass
 class CacheIssue:
     "One inconsistency in a cache: its kind, the sample, the files concerned (relative to the cache) and what is wrong."
     kind:str; sample:str|None; paths:list; message:str
-    def __str__(self): return f'{self.kind:10} {self.sample or ", ".join(self.paths)}: {self.message}'
+    def __str__(self):
+        where = self.sample or ", ".join(self.paths)
+        return f'{self.kind:10} {where + ": " if where else ""}{self.message}'
 
 @dataclass
 class VerifyReport:
@@ -954,7 +1087,7 @@ class VerifyReport:
                 + ('no inconsistency' if self.ok else f'{len(self.issues)} inconsistencies ({", ".join(f"{v} {k}" for k, v in self.counts.items())})'))
         lines = [head] + [f'  {i}' for i in self.issues]
         if self.removed: lines.append(f'removed {len(self.removed)} files: ' + ', '.join(self.removed))
-        elif self.issues: lines.append('run with fix=True (`--fix`) to remove the files listed; `ltx2lora preprocess` then redoes them')
+        elif any(i.paths for i in self.issues): lines.append('run with fix=True (`--fix`) to remove the files listed; `ltx2lora preprocess` then redoes them')
         return '\n'.join(lines)
     __repr__ = __str__
 
@@ -991,12 +1124,16 @@ def verify(precomputed_root:str|Path, # the `.precomputed` folder
     try: m = read_manifest(root)
     except CacheError as e:
         issues.append(CacheIssue('manifest', None, [MANIFEST_NAME], str(e))); m = None
+    try: shards = read_shard_manifests(root)
+    except CacheError as e: issues.append(CacheIssue('manifest', None, [], str(e))); shards = {}
+    issues += [CacheIssue('shards', None, [], line) for line in _shard_status(root, shards)]
+    flux = _in_flux(shards)          # their files are being written: not judged until the shards are merged
     on_disk = {p: set(_cache_files(root, p)) for p in PRECOMPUTED_PARTS}
     if with_audio is None: with_audio = m['settings'].get('with_audio', True) if m else bool(on_disk['audio_latents'])
     needed = _needed_parts(with_audio)
     shapes = {}   # conditions shape -> samples, to find the odd ones out
     if m is None:
-        names = sorted(set().union(*on_disk.values()))
+        names = sorted(set().union(*on_disk.values()) - set(flux))
         report.samples = len(names)
         for name in names:
             have = [p for p in PRECOMPUTED_PARTS if name in on_disk[p]]
@@ -1016,6 +1153,7 @@ def verify(precomputed_root:str|Path, # the `.precomputed` folder
         samples = m['samples']
         report.samples = sum(s.get('status') != 'removed' for s in samples.values())
         for name, s in samples.items():
+            if name in flux: continue
             loaded, sample_issues = {}, []
             for part in PRECOMPUTED_PARTS:
                 r = s.get('parts', {}).get(part) or {}
@@ -1045,7 +1183,7 @@ def verify(precomputed_root:str|Path, # the `.precomputed` folder
             if isinstance(loaded.get('conditions'), dict): shapes.setdefault(_cond_shape(loaded['conditions']), []).append(name)
             issues += sample_issues
             report.complete += (s.get('status') == 'done' and not sample_issues)
-        for name in sorted(set().union(*on_disk.values()) - set(samples)):
+        for name in sorted(set().union(*on_disk.values()) - set(samples) - set(flux)):
             issues.append(CacheIssue('orphan', name, [f'{p}/{name}' for p in PRECOMPUTED_PARTS if name in on_disk[p]],
                                      'files that the manifest does not know'))
     if len(shapes) > 1:   # prompt embeddings of different sizes: some were made with another text encoder or model
@@ -1093,7 +1231,7 @@ def _fix(root:Path, m:dict|None, issues:list, report:VerifyReport):
             s.update(status='incomplete', reason='files removed by verify --fix: run `ltx2lora preprocess` again')
     _write_manifest(root, m)
 
-# %% ../nbs/03_latents.ipynb #84d8716f
+# %% ../nbs/03_latents.ipynb #30df0042
 def write_mp4(path:str|Path, # .mp4 to write (atomically)
               frames, # uint8 [F, H, W, 3] (H and W even)
               fps:float,

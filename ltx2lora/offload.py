@@ -11,7 +11,7 @@ from typing import Iterable
 # %% auto #0
 __all__ = ['VIDEO_TOKEN_LINEARS', 'TEXT_TOKEN_LINEARS', 'AUDIO_TOKEN_LINEARS', 'STREAM_ORDER', 'block_linears', 'OffloadPlan',
            'plan_offload', 'MemoryBudget', 'estimate_activation_bytes', 'memory_budget', 'quantize_fp8_rows',
-           'dequantize_fp8_rows', 'BlockStreamer', 'available_ram_bytes', 'check_host_ram']
+           'dequantize_fp8_rows', 'BlockStreamer', 'available_ram_bytes', 'check_host_ram', 'use_expandable_segments']
 
 # %% ../nbs/04_offload.ipynb #8a7c67c7
 VIDEO_TOKEN_LINEARS = ('attn1.to_q', 'attn1.to_k', 'attn1.to_v', 'attn1.to_out.0',   # video self-attention
@@ -380,16 +380,26 @@ def available_ram_bytes()->int:
 def check_host_ram(plan:OffloadPlan, # the offload plan
                    headroom:int=4 * 2**30, # RAM to leave for the OS, the data loader and Python
                    available:int|None=None, # bytes available (default: read from the OS)
+                   copies:int=1, # processes on this machine that each pin their own copy (torchrun ranks)
                   )->int: # bytes of pinned RAM the plan needs
     "Raise `MemoryError` (with the numbers and the fixes) if the plan's pinned RAM does not fit in free RAM."
     avail = available_ram_bytes() if available is None else available
-    need = plan.streamed_bytes
+    need = plan.streamed_bytes * copies
     if need + headroom > avail:
         g = 1e9
-        raise MemoryError(f'weight streaming needs {need / g:.1f} GB of pinned RAM (+{headroom / g:.0f} GB headroom) but only '
+        who = f' ({copies} ranks on this machine, one copy each)' if copies > 1 else ''
+        raise MemoryError(f'weight streaming needs {need / g:.1f} GB of pinned RAM{who} (+{headroom / g:.0f} GB headroom) but only '
                           f'{avail / g:.1f} GB is available. Fixes: `offload_dtype: fp8` halves it; a larger '
                           f'`vram_budget_gb` streams less; close other programs; or add RAM (64 GB recommended for 19B).')
     return need
+
+def use_expandable_segments()->bool:
+    "Let PyTorch's CUDA allocator grow its segments in place: much less fragmentation under a memory cap."
+    import torch
+    if 'expandable_segments' in os.environ.get('PYTORCH_CUDA_ALLOC_CONF', ''): return True
+    try: torch.cuda.memory._set_allocator_settings('expandable_segments:True')
+    except Exception: return False
+    return True
 
 # %% ../nbs/04_offload.ipynb #4c50b439
 def _ramtorch_linear_for_peft_check():

@@ -205,7 +205,7 @@ def prepare_inputs(batch:dict, # a collated batch: {"latents": ..., "audio_laten
                    dtype=None, # dtype of the positions (the transformer's); latents and targets stay float32
                    device='cpu',
                    sigma=None, # fixed σ per sample (evaluation); None: from `sampler`
-                   generator=None, # a torch.Generator for σ and noise (evaluation); None: the global one
+                   generator=None, # a torch.Generator for the noise, or a list of one per sample; None: the global one
                   )->FlowMatchingInputs:
     "Noise a batch of cached latents for flow matching, with ltx-core's patchifiers and positions."
     import torch
@@ -226,7 +226,7 @@ def prepare_inputs(batch:dict, # a collated batch: {"latents": ..., "audio_laten
     if conditioned: cond[:, :H * W] = True
     if sigma is None: sigma = sampler.sample(B, x0.shape[1], device=device)
     sigma = torch.as_tensor(sigma, dtype=torch.float32, device=device).reshape(B)
-    noise = torch.randn(x0.shape, device=device, generator=generator)
+    noise = _randn(x0.shape, device, generator)
     s = sigma.view(B, 1, 1)
     noisy = torch.where(cond[..., None], x0, (1 - s) * x0 + s * noise)
     timesteps = torch.where(cond, torch.zeros_like(s[:, :, 0]).expand_as(cond), s[:, :, 0].expand_as(cond))
@@ -240,13 +240,20 @@ def prepare_inputs(batch:dict, # a collated batch: {"latents": ..., "audio_laten
         ax0 = atools.patchifier.patchify(a0)                                   # [B, T, 128]
         asigma = sigma
         if independent_audio_sigma and generator is None: asigma = sampler.sample(B, ax0.shape[1], device=device)
-        anoise = torch.randn(ax0.shape, device=device, generator=generator)
+        anoise = _randn(ax0.shape, device, generator)
         sa = asigma.view(B, 1, 1)
         out.audio = Modality(latent=(1 - sa) * ax0 + sa * anoise, sigma=asigma,
                              timesteps=asigma.view(B, 1).expand(B, ax0.shape[1]), positions=astate.positions,
                              context=audio_context, context_mask=context_mask)
         out.audio_target, out.audio_sigma = anoise - ax0, asigma
     return out
+
+def _randn(shape, device, generator):
+    "Standard normal noise; with a list of generators, sample i's noise comes from generator i (batching-independent)."
+    import torch
+    if isinstance(generator, (list, tuple)):
+        return torch.stack([torch.randn(tuple(shape[1:]), generator=g, device=g.device).to(device) for g in generator])
+    return torch.randn(shape, device=device, generator=generator)
 
 def flow_matching_losses(video_pred, # [B, tokens, 128] predicted velocity
                          audio_pred, # [B, T, 128] or None
@@ -448,13 +455,18 @@ class LoraTrainer:
         import torch
         from ltx2lora.latents import resolve_device
         from ltx2lora.lora import load_transformer, add_lora, load_lora, lora_parameters
+        from ltx2lora.distributed import init_distributed, broadcast_parameters
         self.cfg = cfg = load_config(config)
         if probs := _unsupported(cfg): raise ConfigError(probs, 'this ltx2lora version')
         probs = check_paths(cfg, need_text_encoder=False, raise_error=False)
         if not (cfg.validation.interval and cfg.validation.prompts):   # Gemma is only needed for validation prompts
             probs = [p for p in probs if p.key != 'model.text_encoder_path']
         if probs: raise ConfigError(probs, 'files named by the config')
-        self.device, self.show_progress, self.validate, self.log = resolve_device(device), show_progress, validate, log
+        self.dist = init_distributed(resolve_device(device))     # one process, or one rank of a torchrun job
+        self.device, self.validate = self.dist.device, validate
+        self.show_progress = show_progress and self.dist.is_main
+        self.log = log if self.dist.is_main else (lambda *a, **k: None)   # rank 0 speaks for all
+        log = self.log
         self.output_dir = Path(cfg.output_dir).expanduser()
         resume = cfg.checkpoints.resume if resume is None else resume
         existing, resumable = checkpoint_dirs(self.output_dir), checkpoint_dirs(self.output_dir, resumable=True)
@@ -479,9 +491,12 @@ class LoraTrainer:
         self.model.get_base_model().set_gradient_checkpointing(opt.enable_gradient_checkpointing)
         self.connectors = load_connectors(cfg.model.model_path, dtype=self.compute_dtype)
         self.params = lora_parameters(self.model)
+        if self.dist.active:
+            broadcast_parameters(self.params, self.dist)     # identical adapters on every rank
+            self._seed_everything(cfg.seed + 7919 * self.dist.rank)   # but each rank its own σ and noise
         # data, objective, optimizer
         self.dataset = CachedDataset(cfg.data.preprocessed_data_root, with_audio=self.with_audio, model_path=cfg.model.model_path)
-        self.streamer = None
+        self.streamer = self.compiled = None
         self.place_models(self.device)
         if self.dataset.left_out:
             log(f'{len(self.dataset.left_out)} cached samples left out: ' +
@@ -536,11 +551,17 @@ class LoraTrainer:
         from ltx2lora.offload import BlockStreamer, check_host_ram
         plan = self.offload_plan(device)
         if plan is not None and plan.streamed:
+            from ltx2lora.distributed import ranks_on_this_machine
+            from ltx2lora.offload import use_expandable_segments
             self.log(str(plan))
-            check_host_ram(plan)
+            check_host_ram(plan, copies=ranks_on_this_machine() if self.dist.active else 1)
+            if str(device).startswith('cuda'): use_expandable_segments()
             self.streamer = BlockStreamer(self.model.get_base_model().transformer_blocks, plan, device=device,
                                           compute_dtype=self.compute_dtype, model=self.model.get_base_model()).attach()
         self.model.to(device); self.connectors.to(device)   # streamed weights skip `.to()`: they stay in pinned RAM
+        from ltx2lora.speed import compile_blocks
+        if self.compiled is None:
+            self.compiled = compile_blocks(self.model, self.cfg.acceleration.compile, str(device), log=self.log)
 
     @staticmethod
     def _seed_everything(seed:int):
@@ -552,16 +573,18 @@ class LoraTrainer:
         "Collated batches forever, from the saved (epoch, position); advances them as batches are used."
         import torch
         from torch.utils.data import DataLoader, default_collate
+        from ltx2lora.distributed import rank_batches
         workers = self.cfg.data.num_dataloader_workers
         while True:
-            todo = self.batches.epoch(self.epoch)[self.position:]
+            mine = rank_batches(self.batches.epoch(self.epoch), self.position, self.dist)   # this rank's, one per round
+            todo = [b for _, b in mine]
             if workers:
                 loader = DataLoader(self.dataset, batch_sampler=todo, num_workers=workers, collate_fn=default_collate,
                                     generator=torch.Generator().manual_seed(self.cfg.seed), pin_memory=self.device.startswith('cuda'))
                 it = iter(loader)
             else: it = (default_collate([self.dataset[i] for i in b]) for b in todo)
-            for b in it:
-                self.position += 1
+            for (position, _), b in zip(mine, it):
+                self.position = position       # batches of the epoch used by all ranks together
                 yield b
             self.epoch, self.position = self.epoch + 1, 0
 
@@ -587,14 +610,20 @@ class LoraTrainer:
            )->TrainResult:
         "Train up to `steps`, with checkpoints, logs and validation; resume-safe."
         import torch
-        cfg, opt = self.cfg, self.cfg.optimization
+        from ltx2lora.distributed import average_gradients, mean_over_ranks, barrier
+        cfg, opt, main = self.cfg, self.cfg.optimization, self.dist.is_main
         total = opt.steps if steps is None else min(steps, opt.steps)
         t_start, start_step, skipped = time.time(), self.step, 0
-        self.output_dir.mkdir(parents=True, exist_ok=True)
-        save_config(cfg, self.output_dir/'training_config.yaml')
         self.metrics_path = self.output_dir/'metrics.jsonl'
-        atomic_write_text(self.metrics_path, ''.join(json.dumps(h) + '\n' for h in self.history))
-        self._init_wandb()
+        if main:                                   # rank 0 writes; the others wait until the folder is ready
+            self.output_dir.mkdir(parents=True, exist_ok=True)
+            save_config(cfg, self.output_dir/'training_config.yaml')
+            atomic_write_text(self.metrics_path, ''.join(json.dumps(h) + '\n' for h in self.history))
+            self._init_wandb()
+        barrier(self.dist)
+        w = self.dist.world_size
+        self.log(f'effective batch: {opt.batch_size} x {opt.gradient_accumulation_steps} x {w} rank{"s" if w > 1 else ""} = '
+                 f'{opt.batch_size * opt.gradient_accumulation_steps * w} samples per optimizer step')
         data = self._batches()
         self.model.train(); self.connectors.eval()
         if cfg.validation.interval and not cfg.validation.skip_initial_validation and self.step == 0: self._validate()
@@ -608,6 +637,7 @@ class LoraTrainer:
                     finite &= bool(torch.isfinite(l['total']))
                     if finite: (l['total'] / opt.gradient_accumulation_steps).backward()
                     parts.append({k: float(v.detach()) for k, v in l.items() if v is not None})
+                finite = average_gradients(self.params, self.dist, finite)   # one all-reduce; alone: nothing
                 norm = torch.nn.utils.clip_grad_norm_(self.params, opt.max_grad_norm if opt.max_grad_norm > 0 else float('inf'))
                 if not (finite and bool(torch.isfinite(norm))):
                     self.optimizer.zero_grad(set_to_none=True)
@@ -625,10 +655,13 @@ class LoraTrainer:
                 lr = self.optimizer.param_groups[0]['lr']
                 self.optimizer.step(); self.scheduler.step(); self.optimizer.zero_grad(set_to_none=True)
                 self.step += 1
-                m = dict(step=self.step, loss=float(np.mean([p['total'] for p in parts])),
-                         video_loss=float(np.mean([p['video'] for p in parts])), lr=lr, grad_norm=float(norm),
+                losses = mean_over_ranks(dict(loss=float(np.mean([p['total'] for p in parts])),
+                                              video_loss=float(np.mean([p['video'] for p in parts])),
+                                              audio_loss=float(np.mean([p['audio'] for p in parts])) if self.with_audio else None),
+                                         self.dist)
+                m = dict(step=self.step, loss=losses['loss'], video_loss=losses['video_loss'], lr=lr, grad_norm=float(norm),
                          step_time=time.time() - t0)
-                if self.with_audio: m['audio_loss'] = float(np.mean([p['audio'] for p in parts]))
+                if self.with_audio: m['audio_loss'] = losses['audio_loss']
                 self._log(m)
                 bar.update(1); bar.set_postfix(loss=f'{m["loss"]:.4f}', lr=f'{lr:.2e}', s_per_step=f'{m["step_time"]:.2f}')
                 if cfg.validation.interval and self.step % cfg.validation.interval == 0: self._validate()
@@ -637,24 +670,33 @@ class LoraTrainer:
         finally: bar.close()
         ckpt = self.save_checkpoint() if self.step > start_step or not checkpoint_dirs(self.output_dir) else checkpoint_dirs(self.output_dir)[-1]
         from ltx2lora.lora import save_lora
-        lora = save_lora(self.model, self.output_dir/'lora_weights.safetensors', config=cfg,
-                         dtype=torch.float32 if cfg.checkpoints.precision == 'float32' else torch.bfloat16,
-                         metadata={'step': self.step})
+        lora = self.output_dir/'lora_weights.safetensors'
+        if main:
+            save_lora(self.model, lora, config=cfg, dtype=torch.float32 if cfg.checkpoints.precision == 'float32' else torch.bfloat16,
+                      metadata={'step': self.step})
         if self._wandb is not None: self._wandb.finish(); self._wandb = None
-        return TrainResult(self.output_dir, lora, ckpt, self.metrics_path, self._plot(), self.step,
+        barrier(self.dist)
+        return TrainResult(self.output_dir, lora, ckpt, self.metrics_path, self._plot() if main else None, self.step,
                            int(self._resume_from.name[5:]) if self._resume_from else None, time.time() - t_start,
                            list(self.history), skipped)
 
     # -- checkpoints --
     def _state(self)->dict:
+        from ltx2lora.distributed import gather_objects
         return dict(optimizer=self.optimizer.state_dict(), scheduler=self.scheduler.state_dict(), epoch=self.epoch,
-                    position=self.position, seed=self.cfg.seed, nonfinite=self.nonfinite, wandb_id=self.wandb_id)
+                    position=self.position, seed=self.cfg.seed, nonfinite=self.nonfinite, wandb_id=self.wandb_id,
+                    world_size=self.dist.world_size, rank_rng=gather_objects(_rng_state(), self.dist))
 
     def save_checkpoint(self)->Path:
-        "Write a checkpoint of the current step (and refresh loss.png)."
+        "Write a checkpoint of the current step (and refresh loss.png); with several ranks, rank 0 writes it."
+        from ltx2lora.distributed import barrier
         c = self.cfg.checkpoints
-        path = write_checkpoint(self.output_dir, self.step, self.model, self._state(), self.cfg, c.precision, c.keep_last_n)
-        self._plot()
+        state = self._state()                     # every rank takes part (their random states are gathered)
+        path = self.output_dir/'checkpoints'/f'step_{self.step:06d}'
+        if self.dist.is_main:
+            path = write_checkpoint(self.output_dir, self.step, self.model, state, self.cfg, c.precision, c.keep_last_n)
+            self._plot()
+        barrier(self.dist)
         return path
 
     def _load(self, checkpoint:Path):
@@ -669,7 +711,12 @@ class LoraTrainer:
         self.optimizer.load_state_dict(s['optimizer']); self.scheduler.load_state_dict(s['scheduler'])
         self.step, self.epoch, self.position = s['step'], s['epoch'], s['position']
         self.nonfinite, self.wandb_id = s.get('nonfinite', 0), s.get('wandb_id')
-        _set_rng_state(s['rng'])
+        rngs = s.get('rank_rng') or [s['rng']]
+        if len(rngs) == self.dist.world_size: _set_rng_state(rngs[self.dist.rank])   # exactly where each rank stopped
+        else:
+            self.log(f'{checkpoint} was written by {len(rngs)} rank(s), this run has {self.dist.world_size}: the data '
+                     'position, adapters and optimizer state carry over, the random draws (σ, noise) start afresh')
+            self._seed_everything(self.cfg.seed + 7919 * self.dist.rank + 104729 * self.step)
         mp = self.output_dir/'metrics.jsonl'
         if mp.exists():
             self.history = [h for h in map(json.loads, mp.read_text().splitlines()) if h['step'] <= self.step]
@@ -678,6 +725,7 @@ class LoraTrainer:
     # -- what users watch --
     def _log(self, m:dict):
         self.history.append(m)
+        if not self.dist.is_main: return
         with open(self.metrics_path, 'a') as f: f.write(json.dumps(m) + '\n')
         if self._wandb is not None:
             self._wandb.log({'train/loss': m['loss'], 'train/video_loss': m['video_loss'],
@@ -700,6 +748,14 @@ class LoraTrainer:
                                'or set wandb.enabled: false') from e
 
     def _validate(self):
+        "Validation samples at this step: rank 0 samples (eagerly: the compiled blocks are for training), the others wait."
+        from ltx2lora.distributed import barrier
+        try:
+            if self.dist.is_main:
+                with (self.compiled.eager() if self.compiled is not None else contextlib.nullcontext()): self._validate_main()
+        finally: barrier(self.dist)
+
+    def _validate_main(self):
         if self.validate is not None: return self.validate(self, self.step)
         if not getattr(self, '_validation_noted', False):
             self.log('validation.interval is set, but this LoraTrainer has no validation hook (pass '
@@ -771,11 +827,15 @@ def train(config:TrainingConfig|dict|str|Path, # a config object, a dict, a YAML
           steps:int|None=None, # stop early after this many steps in all (a later run resumes)
          )->TrainResult:
     "Train a LoRA as the config says: `ltx2lora train CONFIG.yaml`; validation samples come from `07_inference`."
-    if validate is None:
+    from ltx2lora.core import current_shard
+    from ltx2lora.distributed import close_distributed
+    if validate is None and current_shard()[0] == 0:       # under torchrun only rank 0 samples
         from ltx2lora.inference import validation_hook   # prompts encoded now: Gemma is never loaded during training
         config = load_config(config)
         validate = validation_hook(config, device=device, show_progress=show_progress)
-    return LoraTrainer(config, device=device, resume=resume, show_progress=show_progress, validate=validate).fit(steps)
+    trainer = LoraTrainer(config, device=device, resume=resume, show_progress=show_progress, validate=validate)
+    try: return trainer.fit(steps)
+    finally: close_distributed(trainer.dist)
 
 # %% ../nbs/06_training.ipynb #835ac461
 def demo_model_config(width:int=128, # video and audio stream width (heads of 32)
