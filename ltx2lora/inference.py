@@ -433,37 +433,63 @@ class Decoders:
     def _modules(self): return [m for m in (self.video, self.audio_decoder, self.vocoder) if m is not None]
 
     @contextlib.contextmanager
-    def on_device(self):
-        "Move the decoders to the device for the duration of the block (nested blocks move nothing), then back to `park`."
+    def on_device(self, device:str|None=None):
+        "Move the decoders to the device (or `device`) for the block (nested blocks move nothing), then back to `park`."
         from ltx2lora.latents import _free_memory
+        device = self.device if device is None else device
         if self._depth == 0:
-            for m in self._modules(): m.to(self.device)
+            for m in self._modules(): m.to(device)
         self._depth += 1
         try: yield self
         finally:
             self._depth -= 1
-            if self._depth == 0 and str(self.park) != str(self.device):
+            if self._depth == 0 and str(self.park) != str(device):
                 for m in self._modules(): m.to(self.park)
-                _free_memory(self.device)
+                _free_memory(device)
 
     def decode(self, latents:SampleLatents)->DecodedSample:
         "Decode sampled latents (call inside `on_device()` to decode several without moving the models each time)."
         import torch
+        from ltx2lora.latents import _free_memory
+        try: return self._decode(latents, self.device, self.tiling)
+        except torch.OutOfMemoryError:
+            if not str(self.device).startswith('cuda') or self._depth: raise
+        _free_memory(self.device)
+        small = _small_tiling()
+        try:
+            out = self._decode(latents, self.device, small)
+            warnings.warn('decoding ran out of GPU memory with the default tiles; decoded again with 256-pixel, 32-frame tiles')
+            return out
+        except torch.OutOfMemoryError: _free_memory(self.device)
+        warnings.warn('decoding ran out of GPU memory even with small tiles (the GPU is full, e.g. with the transformer\'s '
+                      'resident weights during training); decoded on the CPU instead, which is slow. Fewer or shorter '
+                      'validation videos, or a larger vram budget for validation, avoid this.')
+        return self._decode(latents, 'cpu', small)
+
+    def _decode(self, latents:SampleLatents, device:str, tiling)->DecodedSample:
+        import torch
         from ltx_core.model.video_vae import decode_video
         from ltx_core.model.audio_vae import decode_audio
-        with self.on_device():
-            g = torch.Generator(device=self.device)
-            if latents.generator_state is not None and torch.device(latents.device).type == torch.device(self.device).type:
+        with self.on_device(device):
+            g = torch.Generator(device=device)
+            if latents.generator_state is not None and torch.device(latents.device).type == torch.device(device).type:
                 g.set_state(latents.generator_state)
             else: g.manual_seed(latents.seed)
             with torch.no_grad():
-                z = latents.video.to(self.device, torch.bfloat16)
-                frames = torch.cat([c.cpu() for c in decode_video(z, self.video, self.tiling, g)]).numpy()
+                z = latents.video.to(device, torch.bfloat16)
+                frames = torch.cat([c.cpu() for c in decode_video(z, self.video, tiling, g)]).numpy()
                 wave, rate = None, 24000
                 if latents.audio is not None and self.audio_decoder is not None:
-                    a = decode_audio(latents.audio.to(self.device, torch.float32), self.audio_decoder, self.vocoder)
+                    a = decode_audio(latents.audio.to(device, torch.float32), self.audio_decoder, self.vocoder)
                     wave, rate = a.waveform.float().cpu().numpy(), int(a.sampling_rate)
         return DecodedSample(frames, latents.fps, wave, rate)
+
+def _small_tiling():
+    "Tiles of a quarter of the default's area and half its length: for a GPU that the default tiles do not fit."
+    from ltx_core.model.video_vae import TilingConfig
+    from ltx_core.model.video_vae.tiling import SpatialTilingConfig, TemporalTilingConfig
+    return TilingConfig(spatial_config=SpatialTilingConfig(tile_size_in_pixels=256, tile_overlap_in_pixels=64),
+                        temporal_config=TemporalTilingConfig(tile_size_in_frames=32, tile_overlap_in_frames=8))
 
 def frame_strip(frames, # uint8 [F, H, W, 3]
                 n:int=8, # frames to show, evenly spaced
@@ -517,7 +543,7 @@ def write_sample(sample:DecodedSample,
         spec = plot_spectrogram(sample.waveform, sample.sample_rate, mp4.with_name(mp4.stem + '_spectrogram.png'), title)
     return dict(mp4=mp4, frames=strip, spectrogram=spec)
 
-# %% ../nbs/07_inference.ipynb #b988f295
+# %% ../nbs/07_inference.ipynb #dc6ce184
 @dataclass
 class ValidationSet:
     "Everything validation needs, computed before training: contexts, first-frame latents, sampling settings."
@@ -638,7 +664,7 @@ def validation_hook(config, # the training config (anything `load_config` takes)
     return ValidationHook(vs, Decoders(cfg.model.model_path, device, audio=vs.generate_audio),
                           log_to_wandb=cfg.wandb.enabled and cfg.wandb.log_validation_videos, show_progress=show_progress)
 
-# %% ../nbs/07_inference.ipynb #8d3c8d33
+# %% ../nbs/07_inference.ipynb #fd76ee5f
 @dataclass
 class Comparison:
     "Samples of the same prompt and seed, one per checkpoint."
@@ -759,7 +785,7 @@ def compare_checkpoints(model_path:str|Path, # LTX-2 checkpoint
                       samples=[{k: None if v is None else str(v) for k, v in s.items()} for s in samples]))
     return comp
 
-# %% ../nbs/07_inference.ipynb #fd76ee5f
+# %% ../nbs/07_inference.ipynb #11c7b859
 def lora_specs(lora_paths:list|None, # ['a.safetensors', ['b.safetensors', '0.8'], ('c.safetensors', 0.5)]
                lora_strength:float=1.0, # strength of the entries without one
               )->list[tuple[Path, float]]:
