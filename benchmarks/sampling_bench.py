@@ -151,7 +151,11 @@ def main():
             row['decoder_params_m'] = {k: round(sum(p.numel() for p in m.parameters()) / 1e6, 1) for k, m in dec.items()}
             if cuda: torch.cuda.synchronize(device); torch.cuda.reset_peak_memory_stats(device)
             t = time.perf_counter()
-            out = d.decode(last)
+            import warnings
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter('always')
+                out = d.decode(last)             # falls back to smaller tiles, then the CPU, when the GPU is full
+            row['decode_warnings'] = [str(w.message)[:200] for w in caught]
             if cuda: torch.cuda.synchronize(device)
             row.update(decode_s=time.perf_counter() - t, frames=list(out.frames.shape),
                        audio_samples=None if out.waveform is None else int(out.waveform.shape[-1]),
