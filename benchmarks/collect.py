@@ -21,18 +21,19 @@ def guide_rows(path, card, date, run):
 def main():
     rows = []
     for d in map(Path, sys.argv[1:]):
-        hf = next((f for f in (d/'host.txt', d/'call1_host.txt') if f.exists()), None)
+        hf = next((f for f in (d/'host.txt', d/'call1_host.txt', d/'call2_guide_host.txt') if f.exists()), None)
         host = hf.read_text().splitlines()[1].split(',')[0] if hf else 'unknown'
         date = d.name[:10]
-        files = sorted(d.glob('ltx2lora_run*.json')) + sorted(f for p in ('call*_speed.json', 'call*_compile.json', 'call*_ddp*.json')
+        files = sorted(d.glob('ltx2lora_run*.json')) + sorted(f for p in ('call*_speed.json', 'call*_compile.json', 'call*_ddp*.json', 'call*_gpu1.json')
                                                              for f in d.glob(p))
         for f in files:
             for r in json.loads(f.read_text()):
                 if 'error' in r: continue
+                r = {k: v for k, v in r.items() if k not in ('oom_memory', 'validation_oom_memory', 'host_profile')}
                 r = dict(r, card=host, date=date, run=f'{d.name}/{f.stem}', source=str(f))
-                if r['scheme'] == 'no-offload': r['variant'] = 'ltx2lora no offload (bf16 adapters, 8-bit AdamW)'
+                if r['scheme'] == 'no-offload': r['variant'] = 'ltx2lora no offload (bf16 adapters, 8-bit AdamW' + (', compiled)' if r.get('compiled') else ')')
                 rows.append(r)
-        for g in ('guide_baseline.json', 'call1_guide_baseline.json'):
+        for g in ('guide_baseline.json', 'call1_guide_baseline.json', 'call2_guide_ltx_offload_bench.json'):
             if (d/g).exists(): rows += list(guide_rows(d/g, host, date, f'{d.name}/{g[:-5]}'))
     out = Path(__file__).parent/'results'/'offload.json'
     out.write_text(json.dumps(rows, indent=1) + '\n')

@@ -32,6 +32,7 @@ def parse_scheme(s):
     else: s2 = s
     d = _parse(s2); d.update(scheme=s, stream_fraction=frac)
     d['compile'] = '+compile' in d['kind']; d['kind'] = d['kind'].replace('+compile', '')
+    d['grad_buffer'] = '+nogradbuf' not in d['kind']; d['kind'] = d['kind'].replace('+nogradbuf', '')
     return d
 
 def _parse(s):
@@ -97,7 +98,24 @@ def gpu_busy_seconds(fn):
     if cur_e is not None: busy += cur_e - cur_s
     return busy / 1e6, prof
 
-def validation_during_training(pm, model, cfg, compiled, steps, device, train_step, opt):
+def memory_report(device)->dict:
+    "Allocator figures (GiB) and, per (stream, pool), reserved vs allocated segment bytes: where reserved memory went."
+    st = torch.cuda.memory_stats(device)
+    out = {'allocated_gib': round(st.get('allocated_bytes.all.current', 0) / GiB, 3),
+           'reserved_gib': round(st.get('reserved_bytes.all.current', 0) / GiB, 3),
+           'inactive_split_gib': round(st.get('inactive_split_bytes.all.current', 0) / GiB, 3),
+           'alloc_retries': st.get('num_alloc_retries', 0), 'ooms': st.get('num_ooms', 0)}
+    seg = {}
+    for s in torch.cuda.memory_snapshot():
+        key = f"stream {s.get('stream', 0)} {s.get('segment_type', '?')}"
+        d = seg.setdefault(key, [0, 0, 0, 0])
+        d[0] += s['total_size']; d[1] += s['allocated_size']; d[2] += 1
+        d[3] += sum(1 for b in s.get('blocks', []) if b.get('state') == 'active_allocated')
+    out['segments'] = {k: dict(reserved_gib=round(v[0] / GiB, 3), allocated_gib=round(v[1] / GiB, 3), segments=v[2], live_blocks=v[3])
+                       for k, v in seg.items()}
+    return out
+
+def validation_during_training(pm, model, cfg, compiled, steps, device, train_step, opt, zero_grads):
     "Sample as validation does (eval, no grad, CFG + STG, 768x512x97) with the training model under its cap, then train on."
     from ltx2lora.inference import TextContexts, sample_latents
     from ltx_core.components.guiders import MultiModalGuiderParams
@@ -110,6 +128,7 @@ def validation_during_training(pm, model, cfg, compiled, steps, device, train_st
     stamps = []
     def tick(i, n): torch.cuda.synchronize(device); stamps.append(time.perf_counter())
     out = {}
+    import gc; gc.collect(); torch.cuda.empty_cache()   # as the trainer does before validation
     torch.cuda.reset_peak_memory_stats(device)
     try:
         pm.eval()
@@ -123,10 +142,12 @@ def validation_during_training(pm, model, cfg, compiled, steps, device, train_st
                    validation_finite=bool(torch.isfinite(lat.video).all()))
     except torch.OutOfMemoryError as e:
         out['validation_error'] = f'out of memory: {str(e)[:200]}'
+        out['validation_oom_memory'] = memory_report(device)
     finally: pm.train()
+    torch.cuda.empty_cache()
     try:
         torch.cuda.synchronize(device); t = time.perf_counter()
-        train_step(); opt.step(); opt.zero_grad(set_to_none=True); torch.cuda.synchronize(device)
+        train_step(); opt.step(); zero_grads(); torch.cuda.synchronize(device)
         out['step_after_validation_s'] = time.perf_counter() - t
     except torch.OutOfMemoryError as e:
         out['step_after_validation_error'] = f'out of memory: {str(e)[:200]}'
@@ -143,8 +164,14 @@ def main():
     ap.add_argument('--out', default='offload_bench.json')
     ap.add_argument('--time-budget', type=float, default=540)
     ap.add_argument('--validation-steps', type=int, default=0,
-                    help='after each ltx2lora scheme: N sampling steps at 768x512x97 with CFG+STG on the training model '
+                    help='after the first eager and the first compiled ltx2lora scheme: N sampling steps at 768x512x97 with CFG+STG on the training model '
                          '(streamed, adapters live, optimizer state kept, same cap), then one more training step')
+    ap.add_argument('--host-profile', action='store_true',
+                    help='profile one step of the first compiled scheme with CPU activity too: where the host time goes')
+    ap.add_argument('--layout', choices=('trainer', 'bench'), default='trainer',
+                    help='trainer: before streaming, the weights go to the CPU first and the resident ones come back in '
+                         'block order, as LoraTrainer loads them (no holes between resident weights); bench: stream '
+                         'straight from the GPU-initialised model (leaves freed holes between resident weights)')
     ap.add_argument('--stack-dumps', type=float, default=0, help='print every thread\'s stack every N s (to see where time goes)')
     args = ap.parse_args()
     t_start = time.time()
@@ -157,16 +184,20 @@ def main():
     if cuda and device.index is None: device = torch.device('cuda', torch.cuda.current_device())
     if not run.is_main:
         import builtins; builtins.print = lambda *a, **k: None
+    stamp = lambda what: print(f'[{time.time() - t_start:.0f} s] {what}', flush=True)
+    stamp('distributed set up')
     import peft
     from ltx2lora.offload import plan_offload, BlockStreamer, memory_budget, estimate_activation_bytes, check_host_ram
     card = torch.cuda.get_device_name(device) if cuda else 'cpu'
     total = torch.cuda.get_device_properties(device).total_memory if cuda else 64 * GiB
     t0 = time.time(); model, cfg = build_model(args, device); print(f'model built in {time.time() - t0:.1f} s', flush=True)
+    stamp('model built')
     pm = peft.get_peft_model(model, peft.LoraConfig(r=args.rank, lora_alpha=args.rank, target_modules=GUIDE_TARGETS),
                              autocast_adapter_dtype=False)
     for n, p in pm.named_parameters():
         if 'lora_' in n: p.data = p.data.to(torch.bfloat16)
     lora = [p for n, p in pm.named_parameters() if p.requires_grad]
+    stamp('adapters attached')
     torch.manual_seed(0)
     for n, p in pm.named_parameters():
         if 'lora_B' in n: torch.nn.init.normal_(p, std=1e-3)
@@ -175,7 +206,7 @@ def main():
     model.set_gradient_checkpointing(True); pm.train()
     non_block = sum(p.numel() * p.element_size() for n, p in model.named_parameters() if 'transformer_blocks' not in n)
     print(f'LoRA params {n_lora / 1e6:.1f} M; non-block weights {non_block / 1e9:.2f} GB', flush=True)
-    rows, streamer, ref, compiled = [], None, None, None
+    rows, streamer, ref, compiled, validated = [], None, None, None, set()
     queue = list(map(parse_scheme, args.schemes.split(',')))
     while queue:
         spec = queue.pop(0)
@@ -189,6 +220,13 @@ def main():
             torch.cuda.set_per_process_memory_fraction(1.0, device); torch.cuda.empty_cache()
         if streamer is not None: streamer.restore(); streamer = None
         video, audio, tv, ta = make_inputs(cfg, spec['batch'], device, args.tiny, seed=1 + run.rank)
+        on_device = next(model.parameters()).device.type == device.type
+        if spec['kind'].startswith('ltx2lora') and args.layout == 'trainer' and cuda and on_device:
+            import gc
+            t0 = time.time(); model.to('cpu'); gc.collect(); torch.cuda.empty_cache()
+            stamp(f'weights to the CPU in {time.time() - t0:.1f} s (resident ones come back in block order)')
+        elif not spec['kind'].startswith('ltx2lora') and not on_device:
+            model.to(device)
         row.update(world_size=run.world_size)
         if spec['kind'].startswith('ltx2lora'):
             cap = (spec['cap_gib'] or 80) * GiB
@@ -207,9 +245,11 @@ def main():
             from ltx2lora.distributed import ranks_on_this_machine
             check_host_ram(plan, copies=ranks_on_this_machine())
             streamer = BlockStreamer(model.transformer_blocks, plan, device=device, model=model).attach()
+            model.to(device)                             # the rest (streamed weights stay in pinned RAM), as the trainer
             row.update(streamed_fraction=round(plan.streamed_fraction, 4), planned_pcie_gb=plan.pcie_bytes_per_step / 1e9,
                        planned_resident_gib=plan.resident_bytes / GiB, planned_activation_gib=act / GiB,
                        extra_margin_gib=spec.get('extra_gib', 0))
+        stamp(f"{spec['scheme']}: set up")
         if spec['compile']:
             from ltx2lora.speed import compile_blocks
             compiled = compile_blocks(pm, mode='on', device=str(device))
@@ -220,7 +260,16 @@ def main():
         with torch.no_grad():
             for p, q in zip(lora, init): p.copy_(q)
         import bitsandbytes as bnb
-        opt = bnb.optim.AdamW8bit(lora, lr=1e-4) if cuda else torch.optim.AdamW(lora, lr=1e-4)
+        from ltx2lora.training import make_optimizer   # the trainer's: bitsandbytes' AdamW8bit without its per-parameter waits
+        opt = make_optimizer(lora, 'adamw8bit' if cuda else 'adamw', 1e-4, 0.01)
+        row['grad_buffer'] = spec['grad_buffer']
+        if spec['grad_buffer']:                      # as the trainer does: the adapters' gradients in one buffer
+            from ltx2lora.lora import GradientBuffer
+            grads = GradientBuffer(lora)
+            zero_grads = grads.zero_
+        else:
+            for p in lora: p.grad = None
+            zero_grads = lambda: opt.zero_grad(set_to_none=True)
         def step():
             v, a = pm(video, audio, None)
             loss = torch.nn.functional.mse_loss(v.float(), tv) + torch.nn.functional.mse_loss(a.float(), ta)
@@ -238,7 +287,7 @@ def main():
                     gn = torch.sqrt(sum(p.grad.float().pow(2).sum() for p in lora)).item()
                     row.update(loss0=loss.item(), lora_grad_norm0=gn)
                     if ref is None: ref = (loss.item(), gn)
-                opt.step(); opt.zero_grad(set_to_none=True)
+                opt.step(); zero_grads()
                 if cuda: torch.cuda.synchronize()
                 print(f'[{time.time() - t_start:.0f} s] {spec["scheme"]} step {i}: {time.perf_counter() - t:.2f} s', flush=True)
                 if i == 0: row['first_step_s'] = time.perf_counter() - t
@@ -249,11 +298,28 @@ def main():
                        pcie_gb_per_step=statistics.median(bytes_per) / 1e9,
                        peak_gib=(torch.cuda.max_memory_allocated(device) / GiB) if cuda else None,
                        reserved_gib=(torch.cuda.max_memory_reserved(device) / GiB) if cuda else None)
-            if args.validation_steps and streamer is not None and cuda:
-                row.update(validation_during_training(pm, model, cfg, compiled, args.validation_steps, device, step, opt))
+            if cuda: row['alloc_retries'] = torch.cuda.memory_stats(device).get('num_alloc_retries', 0)
+            if args.validation_steps and streamer is not None and cuda and spec['compile'] not in validated:
+                validated.add(spec['compile'])        # once eager, once compiled (validation itself always runs eagerly)
+                row.update(validation_during_training(pm, model, cfg, compiled, args.validation_steps, device, step, opt, zero_grads))
+            if args.host_profile and spec['compile'] and streamer is None and cuda and not run.active and not getattr(main, 'host_profiled', False):
+                main.host_profiled = True
+                from torch.profiler import profile, ProfilerActivity
+                with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as hp:
+                    torch.cuda.synchronize(); t = time.perf_counter()
+                    step(); opt.step(); zero_grads(); torch.cuda.synchronize()
+                    wall = time.perf_counter() - t
+                ev = hp.key_averages()
+                launches = sum(e.count for e in ev if e.key in ('cudaLaunchKernel', 'cuLaunchKernel', 'cudaLaunchKernelExC', 'cuLaunchKernelEx'))
+                syncs = {e.key: (e.count, round(e.cpu_time_total / 1e6, 4)) for e in ev
+                         if 'Synchronize' in e.key or e.key in ('cudaMemcpyAsync', 'cudaMemcpy', 'cudaStreamWaitEvent')}
+                row.update(host_profile=dict(wall_s=wall, kernel_launches=launches, sync_calls=syncs))
+                print(f"host profile of {spec['scheme']} (one step, {wall:.2f} s under the profiler): {launches} kernel launches; "
+                      f"synchronising calls {syncs}")
+                print(ev.table(sort_by='self_cpu_time_total', row_limit=30), flush=True)
             if args.profile and cuda and not run.active:
                 def one():
-                    step(); opt.step(); opt.zero_grad(set_to_none=True)
+                    step(); opt.step(); zero_grads()
                 busy, prof = gpu_busy_seconds(one)
                 row['gpu_busy_s'] = busy
                 if args.top_kernels and (not rows or (spec['compile'] and not any(r.get('compiled') and 'gpu_busy_s' in r for r in rows))):
@@ -262,7 +328,10 @@ def main():
             row['matches_first_scheme'] = (abs(row['loss0'] - ref[0]) <= 1e-2 * abs(ref[0]) and
                                            abs(row['lora_grad_norm0'] - ref[1]) <= 1e-2 * abs(ref[1]))
         except torch.OutOfMemoryError as e:
-            row['error'] = f'out of memory: {str(e)[:200]}'
+            msg = str(e)
+            row['error'] = f'out of memory: {msg[:120]} ... {msg[msg.find("Of the allocated"):][:200]}'
+            if cuda: row['oom_memory'] = memory_report(device)
+            print(json.dumps(row.get('oom_memory')), flush=True)
             if spec['kind'].startswith('ltx2lora') and spec.get('extra_gib', 0) < 4:
                 queue.insert(0, dict(spec, extra_gib=spec.get('extra_gib', 0) + 1))   # plan again, 1 GiB less resident
                 row['retry'] = 'planned again with 1 GiB less resident'
@@ -271,6 +340,7 @@ def main():
             row['error'] = f'{type(e).__name__}: {str(e)[:300]}'
         if compiled is not None: row['compile_s_first_call'] = compiled.compile_seconds
         del opt
+        if spec['grad_buffer']: grads.close(); del grads
         for p in lora: p.grad = None
         rows.append(row)
         print(json.dumps(row), flush=True)

@@ -14,8 +14,8 @@ export NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1
   CUDA_VISIBLE_DEVICES=1 timeout 200 torchrun --standalone --nproc-per-node 1 benchmarks/offload_bench.py \
     --schemes ltx2lora@24/b1 --steps 4 --warmup 2 --time-budget 190 --out $O/ddp1.json > $O/ddp_log.txt 2>&1 ) &
 CUDA_VISIBLE_DEVICES=0 TORCH_LOGS=recompiles,graph_breaks timeout 400 python3 benchmarks/offload_bench.py \
-    --schemes no-offload/b1,no-offload+compile/b1,ltx2lora+compile@24/b1,ltx2lora@24/b1,ltx2lora+compile@32/b1,no-offload+compile/b4,ltx2lora+compile@24/b4 \
-    --steps 5 --warmup 2 --profile --top-kernels 20 --validation-steps 2 --time-budget 390 --out $O/speed.json > $O/speed_log.txt 2>&1
+    --schemes no-offload/b1,ltx2lora@24/b1,no-offload+compile/b1,ltx2lora+compile@24/b1,ltx2lora+compile@32/b1,no-offload+compile/b4,ltx2lora+compile@24/b4 \
+    --steps 5 --warmup 2 --profile --top-kernels 20 --validation-steps 2 --time-budget 370 --out $O/speed.json > $O/speed_log.txt 2>&1
 wait
 timeout 160 torchrun --standalone --nproc-per-node 2 benchmarks/offload_bench.py --schemes ltx2lora@24/b1 --steps 4 \
     --warmup 2 --time-budget 150 --out $O/ddp2.json >> $O/ddp_log.txt 2>&1

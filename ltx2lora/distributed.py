@@ -65,8 +65,10 @@ def average_gradients(params:list, # the adapter parameters
     if not run.active: return finite
     import torch.distributed as dist
     dev = next((p.grad.device for p in params if p.grad is not None), torch.device(run.device))
-    flag = torch.tensor([1.0 if finite else 0.0], device=dev)
-    dist.all_reduce(flag, op=dist.ReduceOp.SUM)
+    flag = torch.tensor([1.0 if finite else 0.0] + [float(p.grad is not None) for p in params], device=dev)
+    dist.all_reduce(flag, op=dist.ReduceOp.SUM)      # all finite? and which gradients some rank has
+    reached = (flag[1:] > 0).tolist()
+    index = {id(p): i for i, p in enumerate(params)}
     buckets, cur, size = [], [], 0
     for p in params:
         if cur and size + p.numel() > bucket_numel: buckets.append(cur); cur, size = [], 0
@@ -83,10 +85,10 @@ def average_gradients(params:list, # the adapter parameters
         off = 0
         for p in bucket:
             g = flat[off:off + p.numel()].view(p.shape)
-            if p.grad is None: p.grad = g.to(p.dtype).clone()
-            else: p.grad.copy_(g)
-            off += p.numel()
-    return bool(flag.item() == run.world_size)
+            if p.grad is not None: p.grad.copy_(g)
+            elif reached[index[id(p)]]: p.grad = g.to(p.dtype).clone()
+            off += p.numel()                         # no rank reached it: stays None (the optimizer skips it)
+    return bool(flag[0].item() == run.world_size)
 
 def mean_over_ranks(values:dict, # name -> float (None kept as None)
                     run:DistributedRun)->dict:

@@ -13,7 +13,7 @@ from .core import atomic_path
 
 # %% auto #0
 __all__ = ['LORA_KEY_PREFIX', 'checkpoint_is_fp8', 'load_transformer', 'LoraTargetError', 'LoraTargets', 'lora_targets',
-           'add_lora', 'lora_parameters', 'lora_state_dict', 'save_lora', 'read_lora', 'load_lora']
+           'add_lora', 'lora_parameters', 'GradientBuffer', 'lora_state_dict', 'save_lora', 'read_lora', 'load_lora']
 
 # %% ../nbs/05_lora.ipynb #3e1559b0
 _FP8 = ('F8_E4M3', 'F8_E5M2')
@@ -165,7 +165,59 @@ def lora_parameters(model, # a PEFT model from `add_lora`
     "The parameters the optimizer trains."
     return [p for _, p in sorted(model.named_parameters(), key=lambda t: t[0]) if p.requires_grad]
 
-# %% ../nbs/05_lora.ipynb #fc4593ef
+# %% ../nbs/05_lora.ipynb #aa004f49
+class GradientBuffer:
+    "The gradients of `params` as views into one contiguous buffer per (device, dtype), allocated once."
+    def __init__(self, params:list, # the trainable parameters (`lora_parameters`)
+                ):
+        import torch, weakref
+        self.params, self.buffers, self._views, self.reached = list(params), [], [], set()
+        groups = {}
+        for p in self.params: groups.setdefault((p.device, p.dtype), []).append(p)
+        for (device, dtype), ps in groups.items():
+            flat = torch.zeros(sum(p.numel() for p in ps), dtype=dtype, device=device)
+            offset = 0
+            for p in ps:
+                self._views.append((p, flat[offset:offset + p.numel()].view_as(p))); offset += p.numel()
+            self.buffers.append(flat)
+        me = weakref.ref(self)                           # the hooks must not keep the buffer alive
+        def reached(p):
+            if (b := me()) is not None: b.reached.add(id(p))
+        self._hooks = [p.register_post_accumulate_grad_hook(reached) for p in self.params]
+        self.bind()
+
+    def close(self):
+        "Remove the hooks and the parameters' `.grad` views (the buffer's memory goes when the object does)."
+        for h in self._hooks: h.remove()
+        for p, view in self._views:
+            if p.grad is not None and p.grad.data_ptr() == view.data_ptr(): p.grad = None
+        self._hooks, self._views = [], []
+
+    def bind(self):
+        "Point every parameter's `.grad` at its view (again, where something replaced or dropped it)."
+        for p, view in self._views:
+            if p.grad is None or p.grad.data_ptr() != view.data_ptr(): p.grad = view
+        return self
+
+    def drop_unused(self)->int:
+        "Set `.grad` to None for parameters no backward pass reached since the last `zero_()`; returns how many."
+        dropped = 0
+        for p, _ in self._views:
+            if id(p) not in self.reached and p.grad is not None: p.grad = None; dropped += 1
+        return dropped
+
+    def zero_(self):
+        "Clear all gradients (one kernel per buffer) and re-bind any `.grad` that was set to None."
+        for b in self.buffers: b.zero_()
+        self.reached.clear()
+        return self.bind()
+
+    @property
+    def nbytes(self)->int: return sum(b.numel() * b.element_size() for b in self.buffers)
+
+    def __repr__(self): return f'GradientBuffer({len(self.params)} gradients, {self.nbytes / 1e6:.1f} MB in {len(self.buffers)} buffer(s))'
+
+# %% ../nbs/05_lora.ipynb #3f5973be
 LORA_KEY_PREFIX = 'diffusion_model.'   # ComfyUI / ltx-core prefix of every LoRA key
 
 def _lora_layers(model)->dict:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 # %% auto #0
-__all__ = ['COMPILE_MODES', 'compile_wanted', 'inductor_cache_dir', 'CompiledBlocks', 'compile_blocks']
+__all__ = ['COMPILE_MODES', 'SHARED_BLOCK_INDEX', 'compile_wanted', 'inductor_cache_dir', 'CompiledBlocks', 'compile_blocks']
 
 # %% ../nbs/04a_speed.ipynb #5176bf8d
 COMPILE_MODES = ('auto', 'on', 'off')
@@ -39,6 +39,13 @@ def _compiler_error(e:BaseException)->bool:
     mod = type(e).__module__ or ''
     return mod.startswith(('torch._dynamo', 'torch._inductor', 'torch._functorch', 'triton'))
 
+SHARED_BLOCK_INDEX = -1   # the `idx` every compiled block shows while its compiled forward runs
+
+def _perturbed(args, kwargs)->bool:
+    "Whether a block call carries spatio-temporal-guidance perturbations (those calls run eagerly)."
+    p = kwargs.get('perturbations', args[2] if len(args) > 2 else None)
+    return p is not None and any(getattr(c, 'perturbations', None) for c in getattr(p, 'perturbations', ()))
+
 def inductor_cache_dir()->Path:
     "Where Inductor caches compiled kernels (set to ~/.cache/ltx2lora/torchinductor unless TORCHINDUCTOR_CACHE_DIR is set)."
     if 'TORCHINDUCTOR_CACHE_DIR' not in os.environ:
@@ -47,8 +54,10 @@ def inductor_cache_dir()->Path:
 
 class CompiledBlocks:
     "The compiled `forward`s of a transformer's blocks, with the fallback to eager."
-    def __init__(self, blocks, mode:str='auto', backend='inductor', log:Callable=print, **compile_kwargs):
+    def __init__(self, blocks, mode:str='auto', backend='inductor', log:Callable=print, compiler:Callable|None=None,
+                 **compile_kwargs):
         import torch
+        compiler = compiler or torch.compile
         self.blocks, self.mode, self.log, self.failed = list(blocks), mode, log, None
         self.calls, self.compile_seconds, self.suspended = 0, None, False
         for name in ('recompile_limit', 'cache_size_limit'):   # every scheme's guards (streamed or not) fit
@@ -57,19 +66,24 @@ class CompiledBlocks:
         self._attention = _resolve_attention_functions(self.blocks)
         for blk in self.blocks:
             eager = blk.forward
-            compiled = torch.compile(eager, backend=backend, dynamic=False, **compile_kwargs)
+            compiled = compiler(eager, backend=backend, dynamic=False, **compile_kwargs)
             blk._ltx2lora_eager_forward = eager
-            blk.forward = self._wrap(compiled, eager)
+            blk.forward = self._wrap(blk, compiled, eager)
 
-    def _wrap(self, compiled, eager):
+    def _wrap(self, blk, compiled, eager):
         def forward(*args, **kwargs):
-            if self.failed is None and not self.suspended:
+            if self.failed is None and not self.suspended and not _perturbed(args, kwargs):
                 t = time.perf_counter()
+                index = getattr(blk, 'idx', None)
+                if index is not None: blk.idx = SHARED_BLOCK_INDEX    # one graph for every block (see below)
                 try: out = compiled(*args, **kwargs)
                 except Exception as e:
+                    if index is not None: blk.idx = index
                     if not _compiler_error(e): raise
                     self._fail(e)
                     return eager(*args, **kwargs)
+                finally:
+                    if index is not None: blk.idx = index
                 self.calls += 1
                 if self.calls == 1: self.compile_seconds = time.perf_counter() - t
                 return out

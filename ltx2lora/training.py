@@ -294,7 +294,23 @@ def make_optimizer(params:list, # the adapter parameters (`lora_parameters`)
         raise RuntimeError(f"bitsandbytes {getattr(bnb, '__version__', '?')} cannot run 8-bit AdamW on {device} "
                            f"({type(e).__name__}: {str(e)[:200]}); it needs a CUDA GPU here: set optimizer_type: adamw "
                            "or train on a GPU") from e
-    return bnb.optim.AdamW8bit(params, lr=learning_rate, weight_decay=weight_decay)
+    return _adamw8bit_class()(params, lr=learning_rate, weight_decay=weight_decay)
+
+def _no_sync(t): pass
+
+def _adamw8bit_class():
+    "bitsandbytes' AdamW8bit without the device-wide synchronisation after every parameter (kept for paged states)."
+    import torch, bitsandbytes as bnb
+    import bitsandbytes.optim.optimizer as bnb_optimizer
+    class AdamW8bit(bnb.optim.AdamW8bit):
+        @torch.no_grad()
+        def step(self, closure=None):
+            if self.is_paged or not hasattr(bnb_optimizer, 'sync_gpu'): return super().step(closure)
+            saved, bnb_optimizer.sync_gpu = bnb_optimizer.sync_gpu, _no_sync
+            try: return super().step(closure)
+            finally: bnb_optimizer.sync_gpu = saved
+    AdamW8bit.__qualname__ = 'AdamW8bit'
+    return AdamW8bit
 
 _SCHEDULER_PARAMS = {'constant': {}, 'linear': dict(start_factor=1.0, end_factor=0.1), 'cosine': dict(eta_min=0.0),
                      'cosine_with_restarts': dict(T_0=None, T_mult=1, eta_min=0.0), 'polynomial': dict(power=1.0)}
@@ -340,7 +356,7 @@ def make_scheduler(optimizer,
     lr = optimizer.param_groups[0]['lr']
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor(scheduler_type, steps, warmup_steps, params, lr))
 
-# %% ../nbs/06_training.ipynb #fd7576f3
+# %% ../nbs/06_training.ipynb #2986ff17
 def checkpoint_dirs(output_dir:str|Path, # the run's `output_dir`
                     resumable:bool=False, # only those that still hold a training state
                    )->list[Path]: # complete checkpoint folders, oldest first
@@ -403,7 +419,7 @@ def read_checkpoint(checkpoint:str|Path)->dict:
     import torch
     return torch.load(Path(checkpoint)/'training_state.pt', map_location='cpu', weights_only=False)
 
-# %% ../nbs/06_training.ipynb #2986ff17
+# %% ../nbs/06_training.ipynb #308a58bc
 class NonFiniteLossError(RuntimeError):
     "Training stopped after `max_nonfinite_steps` steps in a row with a NaN/inf loss or gradient."
 
@@ -441,7 +457,7 @@ def _unsupported(cfg:TrainingConfig)->list[ConfigProblem]:
                                    'use bf16 (or no for fp32)', 'fp16'))
     return probs
 
-# %% ../nbs/06_training.ipynb #c6e547bf
+# %% ../nbs/06_training.ipynb #f500aa7f
 class LoraTrainer:
     "A LoRA training run on the real LTX-2 classes: build it from a config, then `fit()`."
     def __init__(self,
@@ -454,7 +470,7 @@ class LoraTrainer:
                 ):
         import torch
         from ltx2lora.latents import resolve_device
-        from ltx2lora.lora import load_transformer, add_lora, load_lora, lora_parameters
+        from ltx2lora.lora import load_transformer, add_lora, load_lora, lora_parameters, GradientBuffer
         from ltx2lora.distributed import init_distributed, broadcast_parameters
         self.cfg = cfg = load_config(config)
         if probs := _unsupported(cfg): raise ConfigError(probs, 'this ltx2lora version')
@@ -504,6 +520,7 @@ class LoraTrainer:
         self.batches = BucketBatchSampler(self.dataset.buckets, opt.batch_size, seed=cfg.seed)
         self.sampler = make_timestep_sampler(cfg.flow_matching.timestep_sampling_mode, cfg.flow_matching.timestep_sampling_params)
         self.optimizer = make_optimizer(self.params, opt.optimizer_type, opt.learning_rate, opt.weight_decay)
+        self.gradients = GradientBuffer(self.params)       # allocated once: no gradient allocations in the backward pass
         self.scheduler = make_scheduler(self.optimizer, opt.scheduler_type, opt.steps, opt.warmup_steps, opt.scheduler_params)
         self.step, self.epoch, self.position, self.nonfinite = 0, 0, 0, 0
         self.history, self.wandb_id, self._wandb = [], None, None
@@ -637,10 +654,11 @@ class LoraTrainer:
                     finite &= bool(torch.isfinite(l['total']))
                     if finite: (l['total'] / opt.gradient_accumulation_steps).backward()
                     parts.append({k: float(v.detach()) for k, v in l.items() if v is not None})
+                self.gradients.drop_unused()                 # adapters this step did not reach: untouched, as autograd leaves them
                 finite = average_gradients(self.params, self.dist, finite)   # one all-reduce; alone: nothing
                 norm = torch.nn.utils.clip_grad_norm_(self.params, opt.max_grad_norm if opt.max_grad_norm > 0 else float('inf'))
                 if not (finite and bool(torch.isfinite(norm))):
-                    self.optimizer.zero_grad(set_to_none=True)
+                    self.gradients.zero_()
                     self.nonfinite += 1; skipped += 1
                     msg = (f'step {self.step + 1}: non-finite {"loss" if not finite else "gradient"} '
                            f'({parts[-1]}); update skipped ({self.nonfinite} in a row, limit {opt.max_nonfinite_steps})')
@@ -653,7 +671,7 @@ class LoraTrainer:
                     continue
                 self.nonfinite = 0
                 lr = self.optimizer.param_groups[0]['lr']
-                self.optimizer.step(); self.scheduler.step(); self.optimizer.zero_grad(set_to_none=True)
+                self.optimizer.step(); self.scheduler.step(); self.gradients.zero_()
                 self.step += 1
                 losses = mean_over_ranks(dict(loss=float(np.mean([p['total'] for p in parts])),
                                               video_loss=float(np.mean([p['video'] for p in parts])),
@@ -752,7 +770,9 @@ class LoraTrainer:
         from ltx2lora.distributed import barrier
         try:
             if self.dist.is_main:
+                _empty_cuda_cache(self.device)   # the training step's cached activations: sampling has other shapes
                 with (self.compiled.eager() if self.compiled is not None else contextlib.nullcontext()): self._validate_main()
+                _empty_cuda_cache(self.device)
         finally: barrier(self.dist)
 
     def _validate_main(self):
@@ -786,6 +806,12 @@ class LoraTrainer:
         finally: self.model.train(was)
         return {k: float(np.mean(v)) for k, v in out.items() if v}
 
+def _empty_cuda_cache(device:str):
+    "Give the caching allocator's unused blocks back (before and after validation sampling under a memory cap)."
+    if str(device).startswith('cuda'):
+        import gc, torch
+        gc.collect(); torch.cuda.empty_cache()
+
 def _find_lora(path:str|Path)->Path:
     "`model.load_checkpoint`: a LoRA file, or a folder whose newest `*step_*.safetensors` is used (official rule)."
     p = Path(path).expanduser()
@@ -794,7 +820,7 @@ def _find_lora(path:str|Path)->Path:
     if not found: raise FileNotFoundError(f'model.load_checkpoint: no *step_*.safetensors under {p}')
     return found[-1]
 
-# %% ../nbs/06_training.ipynb #eb03ca9c
+# %% ../nbs/06_training.ipynb #e3d5139a
 def plot_losses(history:list[dict]|str|Path, # metrics (dicts with step, loss, video_loss, audio_loss) or a metrics.jsonl
                 path:str|Path|None=None, # PNG to write (atomically); None: only return the figure
                 smooth:int=10, # window of the moving average drawn over the raw values
@@ -837,7 +863,7 @@ def train(config:TrainingConfig|dict|str|Path, # a config object, a dict, a YAML
     try: return trainer.fit(steps)
     finally: close_distributed(trainer.dist)
 
-# %% ../nbs/06_training.ipynb #835ac461
+# %% ../nbs/06_training.ipynb #3ce8a52b
 def demo_model_config(width:int=128, # video and audio stream width (heads of 32)
                      )->dict: # an LTX-2 checkpoint config (`ltx2lora.testing.tiny_ltx2_config` with wider streams)
     "The tiny LTX-2 config with video and audio streams as wide as the 128 latent channels, for the demo."
