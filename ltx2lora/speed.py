@@ -114,6 +114,13 @@ class CompiledBlocks:
                 del blk.forward                      # the instance attribute: the class's forward shows again
                 del blk._ltx2lora_eager_forward
 
+    def report(self, first_step_seconds:float)->str:
+        "The one line the trainer prints after its first step: how long compiling took, and where it is cached."
+        if self.failed is not None: return f'transformer blocks run uncompiled (compilation failed: {type(self.failed).__name__})'
+        fwd = f', {self.compile_seconds:.0f} s of it compiling the forward' if self.compile_seconds else ''
+        return (f'first step with compilation took {first_step_seconds:.0f} s{fwd}; compiled kernels are cached in '
+                f'{inductor_cache_dir()} (the next run compiles faster)')
+
     def __repr__(self):
         state = 'failed, running eagerly' if self.failed is not None else f'{self.calls} compiled calls'
         return f'CompiledBlocks({len(self.blocks)} blocks, mode={self.mode}: {state})'

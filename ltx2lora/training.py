@@ -682,6 +682,8 @@ class LoraTrainer:
                 if self.with_audio: m['audio_loss'] = losses['audio_loss']
                 self._log(m)
                 bar.update(1); bar.set_postfix(loss=f'{m["loss"]:.4f}', lr=f'{lr:.2e}', s_per_step=f'{m["step_time"]:.2f}')
+                if self.compiled is not None and not getattr(self, '_compile_reported', False):
+                    self.log(self.compiled.report(m['step_time'])); self._compile_reported = True
                 if cfg.validation.interval and self.step % cfg.validation.interval == 0: self._validate()
                 if cfg.checkpoints.interval and self.step % cfg.checkpoints.interval == 0 and self.step < total:
                     self.save_checkpoint()
