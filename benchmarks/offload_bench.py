@@ -7,7 +7,9 @@ ltx2lora's own choices: bf16 adapters (no fp32 copies), 8-bit AdamW (bitsandbyte
 
 Each scheme is `name@CAP/bN`: `no-offload/b1`, `ltx2lora@24/b1`, `ltx2lora-fp8@24/b1`, ...  CAP in GiB
 (torch.cuda.set_per_process_memory_fraction). `+compile` after the name (`no-offload+compile/b1`,
-`ltx2lora+compile@24/b1`) compiles each transformer block's forward (ltx2lora.speed.compile_blocks, regional). Writes a JSON list of rows (scheme, cap_gib, batch, s_per_step, peak_gib,
+`ltx2lora+compile@24/b1`) compiles each transformer block's forward (ltx2lora.speed.compile_blocks, regional), with the
+gradient checkpointing inside the compiled blocks (`+outerckpt`: ltx-core's checkpointing around them, as before;
+`+cudagraphs`: the compiled blocks replayed as CUDA graphs; `+combo`: Inductor's combo kernels). Writes a JSON list of rows (scheme, cap_gib, batch, s_per_step, peak_gib,
 pcie_gb_per_step, gpu_busy_s, card, date, ...).
 
     python benchmarks/offload_bench.py --schemes no-offload/b1,ltx2lora@32/b1,ltx2lora@24/b1 --out results.json
@@ -33,6 +35,9 @@ def parse_scheme(s):
     d = _parse(s2); d.update(scheme=s, stream_fraction=frac)
     d['compile'] = '+compile' in d['kind']; d['kind'] = d['kind'].replace('+compile', '')
     d['grad_buffer'] = '+nogradbuf' not in d['kind']; d['kind'] = d['kind'].replace('+nogradbuf', '')
+    d['recompute_inside'] = '+outerckpt' not in d['kind']; d['kind'] = d['kind'].replace('+outerckpt', '')
+    d['cuda_graphs'] = '+cudagraphs' in d['kind']; d['kind'] = d['kind'].replace('+cudagraphs', '')
+    d['combo'] = '+combo' in d['kind']; d['kind'] = d['kind'].replace('+combo', '')
     return d
 
 def _parse(s):
@@ -215,7 +220,11 @@ def main():
                    cap_gib=spec['cap_gib'], batch=spec['batch'], card=card, date=datetime.date.today().isoformat(),
                    storage='fp8' if 'fp8' in spec['kind'] else 'bf16', compiled=spec['compile'],
                    alloc_conf=os.environ.get('PYTORCH_CUDA_ALLOC_CONF', ''))
-        if compiled is not None: compiled.restore(); compiled = None
+        if compiled is not None:
+            compiled.restore(); compiled = None
+            if any(r.get('cuda_graphs') for r in rows):     # CUDA graph trees keep their pool and graphs: start afresh
+                from torch._inductor.cudagraph_trees import reset_cudagraph_trees
+                reset_cudagraph_trees(); torch._dynamo.reset()
         if cuda:
             torch.cuda.set_per_process_memory_fraction(1.0, device); torch.cuda.empty_cache()
         if streamer is not None: streamer.restore(); streamer = None
@@ -252,7 +261,11 @@ def main():
         stamp(f"{spec['scheme']}: set up")
         if spec['compile']:
             from ltx2lora.speed import compile_blocks
-            compiled = compile_blocks(pm, mode='on', device=str(device))
+            options = {**({'triton.cudagraphs': True} if spec['cuda_graphs'] else {}),   # Inductor's CUDA graph trees
+                       **({'combo_kernels': True} if spec['combo'] else {})}         # independent small kernels in one launch
+            graphs = dict(options=options) if options else {}
+            compiled = compile_blocks(pm, mode='on', device=str(device), recompute_inside=spec['recompute_inside'], **graphs)
+            row.update(recompute_inside=spec['recompute_inside'], cuda_graphs=spec['cuda_graphs'], combo_kernels=spec['combo'])
         if cuda:
             torch.cuda.empty_cache()
             if spec['cap_gib']: torch.cuda.set_per_process_memory_fraction(spec['cap_gib'] * GiB / total, device)
@@ -271,6 +284,7 @@ def main():
             for p in lora: p.grad = None
             zero_grads = lambda: opt.zero_grad(set_to_none=True)
         def step():
+            if spec['cuda_graphs']: torch.compiler.cudagraph_mark_step_begin()
             v, a = pm(video, audio, None)
             loss = torch.nn.functional.mse_loss(v.float(), tv) + torch.nn.functional.mse_loss(a.float(), ta)
             loss.backward()
@@ -302,7 +316,18 @@ def main():
             if args.validation_steps and streamer is not None and cuda and spec['compile'] not in validated:
                 validated.add(spec['compile'])        # once eager, once compiled (validation itself always runs eagerly)
                 row.update(validation_during_training(pm, model, cfg, compiled, args.validation_steps, device, step, opt, zero_grads))
-            if args.host_profile and spec['compile'] and streamer is None and cuda and not run.active and not getattr(main, 'host_profiled', False):
+            if cuda and not run.active:                  # where a step's time goes: each phase timed on its own
+                phases = []
+                for _ in range(3):
+                    torch.cuda.synchronize(); t0 = time.perf_counter()
+                    step(); t1 = time.perf_counter(); torch.cuda.synchronize(); t2 = time.perf_counter()
+                    opt.step(); t3 = time.perf_counter(); torch.cuda.synchronize(); t4 = time.perf_counter()
+                    zero_grads(); torch.cuda.synchronize(); t5 = time.perf_counter()
+                    phases.append(dict(forward_backward_host_s=t1 - t0, forward_backward_s=t2 - t0,
+                                       optimizer_host_s=t3 - t2, optimizer_s=t4 - t2, zero_grad_s=t5 - t4))
+                row['phases'] = {k: round(statistics.median(p[k] for p in phases), 4) for k in phases[0]}
+                print(f"phases of {spec['scheme']}: {row['phases']}", flush=True)
+            if args.host_profile and spec['compile'] and streamer is None and cuda and not run.active:
                 main.host_profiled = True
                 from torch.profiler import profile, ProfilerActivity
                 with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as hp:
@@ -325,6 +350,10 @@ def main():
                 if args.top_kernels and (not rows or (spec['compile'] and not any(r.get('compiled') and 'gpu_busy_s' in r for r in rows))):
                     print(f"top kernels of {spec['scheme']}:")
                     print(prof.key_averages().table(sort_by='self_cuda_time_total', row_limit=args.top_kernels), flush=True)
+            if spec['cuda_graphs']:
+                from torch._dynamo.utils import counters
+                row['cudagraph_skips'] = counters['inductor'].get('cudagraph_skips', 0)
+                print('CUDA graph counters:', {k: v for k, v in counters['inductor'].items() if 'cudagraph' in k}, flush=True)
             row['matches_first_scheme'] = (abs(row['loss0'] - ref[0]) <= 1e-2 * abs(ref[0]) and
                                            abs(row['lora_grad_norm0'] - ref[1]) <= 1e-2 * abs(ref[1]))
         except torch.OutOfMemoryError as e:

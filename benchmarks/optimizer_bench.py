@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The 8-bit AdamW step alone, on LoRA-shaped tensors (rank 64, 2,688 tensors, ~616 M values like the guide's targets
 on the 19B model): bitsandbytes' AdamW8bit (a device-wide synchronisation after every parameter) against ltx2lora's
-(`ltx2lora.training.make_optimizer`, the same kernels without those waits). Prints median seconds per step and checks
-that both make identical updates.
+(`ltx2lora.training.make_optimizer`: the same kernels without those waits, and after the first step one kernel call per
+parameter without bitsandbytes' per-parameter Python). Prints median seconds per step (steps 3 on) and checks that
+both make identical updates.
 
     python benchmarks/optimizer_bench.py --out optimizer.json
 """

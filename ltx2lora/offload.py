@@ -283,46 +283,64 @@ class BlockStreamer:
     def _pre_hook(self, b:int):
         def hook(module, args):
             import torch
-            j = self.pos[b]; k = j % self.plan.slots
             backward = torch._C._current_graph_task_id() != -1
             training = torch.is_grad_enabled()
             if training and not backward and self.model is not None and self.model.training \
-               and not getattr(self.model, '_enable_gradient_checkpointing', False):
+               and not getattr(self.model, '_enable_gradient_checkpointing', False) \
+               and not getattr(module, '_ltx2lora_checkpointed', False):
                 raise RuntimeError('weight streaming needs per-block gradient checkpointing while training: a streamed '
                                    'weight saved for the backward would be overwritten in its slot. Call '
                                    'model.set_gradient_checkpointing(True) (`enable_gradient_checkpointing: true`).')
-            if self.owner[k] != j: self._fetch(j)         # a miss: fetch now (first step, or an unplanned order)
-            cur = torch.cuda.current_stream(self.device) if self.cuda else _HostStream()
-            if self.cuda: cur.wait_event(self.copied[k])
-            pk = self.packs[b]
-            if self.fp8:
-                buf = self.work[j % 2]
-                for name, lin, shape, off, soff in pk['entries']:
-                    n = math.prod(shape)
-                    q = self.slots[k][off:off + n].view(shape); s = self.slot_scales[k][soff:soff + shape[0]]
-                    dst = buf[off:off + n].view(shape)
-                    dst.copy_(q); dst.mul_(s[:, None])      # upcast in place: no full-size fp32 temporary
-                src = buf
-            else: src = self.slots[k]
-            if backward:
-                # a recompute stops early (no forward hook), so blocks bound earlier in the backward are unbound here:
-                # their backward is done once this (earlier) block's recompute starts
-                for other in [o for o in self._bound if o != b]: self._unbind(other)
-                if not self._end_queued:
-                    torch.autograd.Variable._execution_engine.queue_callback(self._end_backward)
-                    self._end_queued = True
-            for name, lin, shape, off, _ in pk['entries']:
-                lin.weight.data = src[off:off + math.prod(shape)].view(shape)
-            self._bound.add(b)
-            started = None
-            if self.cuda:
-                started = torch.cuda.Event(); started.record(cur)
-            for jn in self._next_positions(j, backward, training):
-                if self.owner[jn % self.plan.slots] != jn: self._fetch(jn, after=started)
+            self._bring(b, backward, training)
         return hook
 
+    def _bring(self, b:int, backward:bool, training:bool):
+        "Bind block b's streamed weights (fetching them if they are not in their slot) and prefetch the next ones."
+        import torch
+        j = self.pos[b]; k = j % self.plan.slots
+        if self.owner[k] != j: self._fetch(j)         # a miss: fetch now (first step, or an unplanned order)
+        cur = torch.cuda.current_stream(self.device) if self.cuda else _HostStream()
+        if self.cuda: cur.wait_event(self.copied[k])
+        pk = self.packs[b]
+        if self.fp8:
+            buf = self.work[j % 2]
+            for name, lin, shape, off, soff in pk['entries']:
+                n = math.prod(shape)
+                q = self.slots[k][off:off + n].view(shape); s = self.slot_scales[k][soff:soff + shape[0]]
+                dst = buf[off:off + n].view(shape)
+                dst.copy_(q); dst.mul_(s[:, None])      # upcast in place: no full-size fp32 temporary
+            src = buf
+        else: src = self.slots[k]
+        if backward:
+            # a recompute stops early (no forward hook), so blocks bound earlier in the backward are unbound here:
+            # their backward is done once this (earlier) block's backward starts
+            for other in [o for o in self._bound if o != b]: self._unbind(other)
+            if not self._end_queued:
+                torch.autograd.Variable._execution_engine.queue_callback(self._end_backward)
+                self._end_queued = True
+        for name, lin, shape, off, _ in pk['entries']:
+            lin.weight.data = src[off:off + math.prod(shape)].view(shape)
+        self._bound.add(b)
+        started = None
+        if self.cuda:
+            started = torch.cuda.Event(); started.record(cur)
+        for jn in self._next_positions(j, backward, training):
+            if self.owner[jn % self.plan.slots] != jn: self._fetch(jn, after=started)
+
     def _post_hook(self, b:int):
-        def hook(module, args, output): self._unbind(b)
+        def hook(module, args, output):
+            import torch
+            self._unbind(b)
+            if getattr(module, '_ltx2lora_checkpointed', False) and torch.is_grad_enabled() \
+               and torch._C._current_graph_task_id() == -1:
+                # the block recomputes inside its own backward (a compiled block checkpoints itself): no forward
+                # hook runs then, so its weights are bound when the gradient of its output arrives, just before
+                for t in _grad_outputs(output): t.register_hook(self._backward_hook(b))
+        return hook
+
+    def _backward_hook(self, b:int):
+        def hook(grad):
+            if b not in self._bound: self._bring(b, backward=True, training=True)
         return hook
 
     def _unbind(self, b:int):
@@ -360,6 +378,15 @@ class BlockStreamer:
 
     def pinned_bytes(self)->int:
         return sum(pk['flat'].numel() * pk['flat'].element_size() + (pk['rows'] * 4 if self.fp8 else 0) for pk in self.packs.values())
+
+def _grad_outputs(output)->list:
+    "The tensors of a block's output (a tuple of ltx-core `TransformerArgs`, or tensors) that will receive a gradient."
+    import torch
+    out = []
+    for item in (output if isinstance(output, (tuple, list)) else (output,)):
+        t = item if isinstance(item, torch.Tensor) else getattr(item, 'x', None)
+        if isinstance(t, torch.Tensor) and t.requires_grad: out.append(t)
+    return out
 
 def _skip_streamed_apply(self, fn, recurse=True):
     "`nn.Module._apply` that leaves a streamed weight alone (device and dtype moves skip it)."

@@ -55,39 +55,58 @@ def inductor_cache_dir()->Path:
 class CompiledBlocks:
     "The compiled `forward`s of a transformer's blocks, with the fallback to eager."
     def __init__(self, blocks, mode:str='auto', backend='inductor', log:Callable=print, compiler:Callable|None=None,
+                 model=None, # the `LTXModel`: with it, its per-block gradient checkpointing moves inside the compiled blocks
+                 eager_blocks=(), # blocks that stay uncompiled but checkpoint the same way (the first block)
                  **compile_kwargs):
         import torch
         compiler = compiler or torch.compile
         self.blocks, self.mode, self.log, self.failed = list(blocks), mode, log, None
         self.calls, self.compile_seconds, self.suspended = 0, None, False
+        self.model, self.eager_blocks = model, list(eager_blocks)
+        self.checkpointing = bool(model is not None and getattr(model, '_enable_gradient_checkpointing', False))
+        if self.checkpointing: model._enable_gradient_checkpointing = False     # the blocks checkpoint themselves now
         for name in ('recompile_limit', 'cache_size_limit'):   # every scheme's guards (streamed or not) fit
             if hasattr(torch._dynamo.config, name): setattr(torch._dynamo.config, name, max(64, getattr(torch._dynamo.config, name)))
         if backend == 'inductor': inductor_cache_dir()
         self._attention = _resolve_attention_functions(self.blocks)
-        for blk in self.blocks:
+        for blk in self.blocks + self.eager_blocks:
             eager = blk.forward
-            compiled = compiler(eager, backend=backend, dynamic=False, **compile_kwargs)
             blk._ltx2lora_eager_forward = eager
-            blk.forward = self._wrap(blk, compiled, eager)
+            blk._ltx2lora_checkpointed = self.checkpointing
+            if blk in self.eager_blocks:
+                blk.forward = self._wrap(blk, None, None, eager); continue
+            compiled = compiler(eager, backend=backend, dynamic=False, **compile_kwargs)
+            checkpointed = (compiler(_checkpointed(eager), backend=backend, dynamic=False, **compile_kwargs)
+                            if self.checkpointing else None)
+            blk.forward = self._wrap(blk, compiled, checkpointed, eager)
 
-    def _wrap(self, blk, compiled, eager):
+    def _checkpoint_now(self)->bool:
+        "Whether this call is a training forward that ltx-core would have checkpointed."
+        import torch
+        return self.checkpointing and self.model.training and torch.is_grad_enabled()
+
+    def _wrap(self, blk, compiled, checkpointed, eager):
+        def run_eager(args, kwargs):
+            if self._checkpoint_now(): return _checkpointed(eager)(*args, **kwargs)
+            return eager(*args, **kwargs)
         def forward(*args, **kwargs):
-            if self.failed is None and not self.suspended and not _perturbed(args, kwargs):
+            if compiled is not None and self.failed is None and not self.suspended and not _perturbed(args, kwargs):
                 t = time.perf_counter()
+                fn = checkpointed if self._checkpoint_now() else compiled
                 index = getattr(blk, 'idx', None)
                 if index is not None: blk.idx = SHARED_BLOCK_INDEX    # one graph for every block (see below)
-                try: out = compiled(*args, **kwargs)
+                try: out = fn(*args, **kwargs)
                 except Exception as e:
                     if index is not None: blk.idx = index
                     if not _compiler_error(e): raise
                     self._fail(e)
-                    return eager(*args, **kwargs)
+                    return run_eager(args, kwargs)
                 finally:
                     if index is not None: blk.idx = index
                 self.calls += 1
                 if self.calls == 1: self.compile_seconds = time.perf_counter() - t
                 return out
-            return eager(*args, **kwargs)
+            return run_eager(args, kwargs)
         return forward
 
     def _fail(self, e:BaseException):
@@ -106,13 +125,15 @@ class CompiledBlocks:
         finally: self.suspended = was
 
     def restore(self):
-        "Put the eager `forward`s (and ltx-core's attention selectors) back."
+        "Put the eager `forward`s (and ltx-core's attention selectors and its gradient checkpointing) back."
         for module, original in self._attention: module.attention_function = original
         self._attention = []
-        for blk in self.blocks:
+        for blk in self.blocks + self.eager_blocks:
             if hasattr(blk, '_ltx2lora_eager_forward'):
                 del blk.forward                      # the instance attribute: the class's forward shows again
-                del blk._ltx2lora_eager_forward
+                del blk._ltx2lora_eager_forward, blk._ltx2lora_checkpointed
+        if self.checkpointing: self.model._enable_gradient_checkpointing = True
+        self.checkpointing = False
 
     def report(self, first_step_seconds:float)->str:
         "The one line the trainer prints after its first step: how long compiling took, and where it is cached."
@@ -129,17 +150,29 @@ def compile_blocks(transformer, # an ltx-core `LTXModel` (or a peft model around
                    mode:str='auto', # `acceleration.compile`: auto, on or off
                    device:str='cuda', # where it runs (`auto` compiles on CUDA only)
                    log:Callable=print, # where the note goes
+                   recompute_inside:bool=True, # move the blocks' gradient checkpointing into the compiled graphs
                    **compile_kwargs, # passed to `torch.compile` (e.g. backend='eager' for tests)
                   )->CompiledBlocks|None: # None when not compiling
-    "Compile each transformer block's `forward` (regional compilation; hooks and checkpointing stay eager)."
+    "Compile each transformer block's `forward` (regional compilation; streaming hooks stay eager)."
     if not compile_wanted(mode, device): return None
     base = transformer.get_base_model() if hasattr(transformer, 'get_base_model') else transformer
     blocks = list(base.transformer_blocks)
     _settle_attention_classes()
+    first = blocks[:1] if len(blocks) > 1 else []
     if len(blocks) > 1: blocks = blocks[1:]       # the first block's input needs no gradient: a second graph for 1/48 of the work
     log(f'compiling {len(blocks)} of {len(base.transformer_blocks)} transformer blocks (torch.compile, regional): '
         'the first step takes longer')
-    return CompiledBlocks(blocks, mode=mode, log=log, **compile_kwargs)
+    return CompiledBlocks(blocks, mode=mode, log=log, model=base if recompute_inside else None,
+                          eager_blocks=first if recompute_inside else (), **compile_kwargs)
+
+def _checkpointed(forward:Callable)->Callable:
+    "`forward` under non-reentrant activation checkpointing (what ltx-core wraps each block call in while training)."
+    import functools
+    @functools.wraps(forward)
+    def run(*args, **kwargs):
+        import torch.utils.checkpoint
+        return torch.utils.checkpoint.checkpoint(forward, *args, use_reentrant=False, **kwargs)
+    return run
 
 def _resolve_attention_functions(blocks)->list:
     "Give each attention module the attention callable its `AttentionFunction` enum would pick, as a plain object."

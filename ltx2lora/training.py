@@ -298,17 +298,60 @@ def make_optimizer(params:list, # the adapter parameters (`lora_parameters`)
 
 def _no_sync(t): pass
 
+def _bnb_step(optimizer, closure=None):
+    "bitsandbytes' own `step`, without the torch hook wrapper around it (ltx2lora's `step` has already run the hooks)."
+    import bitsandbytes as bnb
+    f = bnb.optim.AdamW8bit.step
+    return (f.__wrapped__ if getattr(f, 'hooked', False) else f)(optimizer, closure)
+
 def _adamw8bit_class():
-    "bitsandbytes' AdamW8bit without the device-wide synchronisation after every parameter (kept for paged states)."
-    import torch, bitsandbytes as bnb
+    "bitsandbytes' AdamW8bit with a lean `step` after the first, and no device synchronisation per parameter."
+    import re, torch, bitsandbytes as bnb
     import bitsandbytes.optim.optimizer as bnb_optimizer
+    ops = torch.ops.bitsandbytes
+    release = tuple(int(v) for v in re.match(r'(\d+)\.(\d+)', bnb.__version__).groups())
+    lean = release == (0, 50) and hasattr(ops, 'optimizer_update_8bit_blockwise') and hasattr(ops, 'optimizer_update_32bit')
+    if lean: update_8bit, update_32bit = ops.optimizer_update_8bit_blockwise.default, ops.optimizer_update_32bit.default
     class AdamW8bit(bnb.optim.AdamW8bit):
+        _lean = lean   # False: every step is bitsandbytes' own (still without the per-parameter waits)
         @torch.no_grad()
-        def step(self, closure=None):
-            if self.is_paged or not hasattr(bnb_optimizer, 'sync_gpu'): return super().step(closure)
-            saved, bnb_optimizer.sync_gpu = bnb_optimizer.sync_gpu, _no_sync
-            try: return super().step(closure)
-            finally: bnb_optimizer.sync_gpu = saved
+        def step(self, closure=None, # re-evaluates the model and returns the loss (torch's optimizer protocol)
+                ):
+            if self.is_paged or not hasattr(bnb_optimizer, 'sync_gpu'): return _bnb_step(self, closure)
+            cls = type(self)
+            if not (self._lean and self.initialized and cls.update_step is bnb_optimizer.Optimizer2State.update_step
+                    and cls.get_config is bnb_optimizer.Optimizer8bit.get_config):
+                saved, bnb_optimizer.sync_gpu = bnb_optimizer.sync_gpu, _no_sync
+                try: return _bnb_step(self, closure)
+                finally: bnb_optimizer.sync_gpu = saved
+            loss = None
+            if closure is not None:
+                with torch.enable_grad(): loss = closure()
+            name, states, mng = self.optimizer_name, self.state, self.mng
+            skip_zeros, unorm = self.args.skip_zeros, self.args.max_unorm > 0.0
+            overrides = mng.index2config or mng.pid2config
+            for gindex, group in enumerate(self.param_groups):   # bitsandbytes' get_config, once per group
+                betas, eps, lr, wd = group['betas'], group['eps'], group['lr'], group['weight_decay']
+                b1, b2, b3, alpha = betas[0], betas[1], betas[2] if len(betas) >= 3 else 0.0, group.get('alpha', 0.0)
+                for pindex, p in enumerate(group['params']):
+                    g = p.grad
+                    if g is None: continue
+                    state = states[p]
+                    s1 = state.get('state1')
+                    if (s1 is None or not (s1.dtype == torch.uint8 or s1.dtype == torch.float32 and not unorm)
+                            or not (p.is_contiguous() and g.is_contiguous())
+                            or overrides and ((gindex, pindex) in mng.index2config or id(p) in mng.pid2config)):
+                        if not state: self.init_state(group, p, gindex, pindex)
+                        self.update_step(group, p, gindex, pindex)   # bitsandbytes' own, for what the loop does not cover
+                        continue
+                    state['step'] = step = state['step'] + 1
+                    if s1.dtype == torch.uint8:
+                        update_8bit(name, g, p, s1, state['state2'], b1, b2, b3, alpha, eps, step, lr, state['qmap1'],
+                                    state['qmap2'], state['absmax1'], state['absmax2'], wd, 1.0, skip_zeros)
+                    else:   # float32 states (tensors under min_8bit_size), no max_unorm: unorm_vec None, param_norm 0
+                        update_32bit(name, g, p, s1, state['state2'], None, 0.0, 0.0, b1, b2, b3, alpha, eps, wd,
+                                     step, lr, 1.0, skip_zeros)
+            return loss
     AdamW8bit.__qualname__ = 'AdamW8bit'
     return AdamW8bit
 
@@ -356,7 +399,7 @@ def make_scheduler(optimizer,
     lr = optimizer.param_groups[0]['lr']
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor(scheduler_type, steps, warmup_steps, params, lr))
 
-# %% ../nbs/06_training.ipynb #2986ff17
+# %% ../nbs/06_training.ipynb #f8590ef8
 def checkpoint_dirs(output_dir:str|Path, # the run's `output_dir`
                     resumable:bool=False, # only those that still hold a training state
                    )->list[Path]: # complete checkpoint folders, oldest first
@@ -419,7 +462,7 @@ def read_checkpoint(checkpoint:str|Path)->dict:
     import torch
     return torch.load(Path(checkpoint)/'training_state.pt', map_location='cpu', weights_only=False)
 
-# %% ../nbs/06_training.ipynb #308a58bc
+# %% ../nbs/06_training.ipynb #4b984f22
 class NonFiniteLossError(RuntimeError):
     "Training stopped after `max_nonfinite_steps` steps in a row with a NaN/inf loss or gradient."
 
@@ -457,7 +500,7 @@ def _unsupported(cfg:TrainingConfig)->list[ConfigProblem]:
                                    'use bf16 (or no for fp32)', 'fp16'))
     return probs
 
-# %% ../nbs/06_training.ipynb #f500aa7f
+# %% ../nbs/06_training.ipynb #0f20a41d
 class LoraTrainer:
     "A LoRA training run on the real LTX-2 classes: build it from a config, then `fit()`."
     def __init__(self,
@@ -822,7 +865,7 @@ def _find_lora(path:str|Path)->Path:
     if not found: raise FileNotFoundError(f'model.load_checkpoint: no *step_*.safetensors under {p}')
     return found[-1]
 
-# %% ../nbs/06_training.ipynb #e3d5139a
+# %% ../nbs/06_training.ipynb #70ac4595
 def plot_losses(history:list[dict]|str|Path, # metrics (dicts with step, loss, video_loss, audio_loss) or a metrics.jsonl
                 path:str|Path|None=None, # PNG to write (atomically); None: only return the figure
                 smooth:int=10, # window of the moving average drawn over the raw values
@@ -865,7 +908,7 @@ def train(config:TrainingConfig|dict|str|Path, # a config object, a dict, a YAML
     try: return trainer.fit(steps)
     finally: close_distributed(trainer.dist)
 
-# %% ../nbs/06_training.ipynb #3ce8a52b
+# %% ../nbs/06_training.ipynb #bc4a34da
 def demo_model_config(width:int=128, # video and audio stream width (heads of 32)
                      )->dict: # an LTX-2 checkpoint config (`ltx2lora.testing.tiny_ltx2_config` with wider streams)
     "The tiny LTX-2 config with video and audio streams as wide as the 128 latent channels, for the demo."
