@@ -118,7 +118,30 @@ def memory_report(device)->dict:
         d[3] += sum(1 for b in s.get('blocks', []) if b.get('state') == 'active_allocated')
     out['segments'] = {k: dict(reserved_gib=round(v[0] / GiB, 3), allocated_gib=round(v[1] / GiB, 3), segments=v[2], live_blocks=v[3])
                        for k, v in seg.items()}
+    sites = allocation_sites()
+    if sites: out['allocation_sites'] = sites
     return out
+
+def _site(frames)->str:
+    "The most telling frame of an allocation's stack: our code, ltx-core, Inductor's generated code or CUDA graph trees."
+    keys = ('ltx2lora', 'ltx_core', 'torchinductor', '/tmp/inductor', 'cudagraph_trees', 'peft', 'bitsandbytes', 'offload_bench')
+    for f in frames or ():
+        if any(k in f.get('filename', '') for k in keys): return f"{f['filename'].split('/')[-1]}:{f.get('line')} {f.get('name')}"
+    f = (frames or [{}])[0]
+    return f"{f.get('filename', '?').split('/')[-1]}:{f.get('line')} {f.get('name')}"
+
+def allocation_sites(top=12)->dict:
+    "With `--alloc-sites` (allocation history recorded): the live blocks' bytes per stream, by allocation site."
+    if not getattr(allocation_sites, 'on', False): return {}
+    per = {}
+    for s in torch.cuda.memory._snapshot()['segments']:
+        for b in s.get('blocks', []):
+            if b.get('state') != 'active_allocated': continue
+            d = per.setdefault(f"stream {s.get('stream', 0)}", {})
+            k = _site(b.get('frames'))
+            d[k] = [d.get(k, [0, 0])[0] + b['size'], d.get(k, [0, 0])[1] + 1]
+    return {st: [dict(site=k, gib=round(v[0] / GiB, 3), blocks=v[1]) for k, v in sorted(d.items(), key=lambda kv: -kv[1][0])[:top]]
+            for st, d in per.items()}
 
 def validation_during_training(pm, model, cfg, compiled, steps, device, train_step, opt, zero_grads):
     "Sample as validation does (eval, no grad, CFG + STG, 768x512x97) with the training model under its cap, then train on."
@@ -177,9 +200,13 @@ def main():
                     help='trainer: before streaming, the weights go to the CPU first and the resident ones come back in '
                          'block order, as LoraTrainer loads them (no holes between resident weights); bench: stream '
                          'straight from the GPU-initialised model (leaves freed holes between resident weights)')
+    ap.add_argument('--alloc-sites', action='store_true',
+                    help='record the CUDA allocation history (slow host) and, at an out-of-memory error, print the live bytes by allocation site and stream')
     ap.add_argument('--stack-dumps', type=float, default=0, help='print every thread\'s stack every N s (to see where time goes)')
     args = ap.parse_args()
     t_start = time.time()
+    if args.alloc_sites and args.device.startswith('cuda'):
+        torch.cuda.memory._record_memory_history(max_entries=500000); allocation_sites.on = True
     if args.stack_dumps:
         import faulthandler; faulthandler.dump_traceback_later(args.stack_dumps, repeat=True)
     from ltx2lora.distributed import init_distributed, average_gradients, barrier
