@@ -9,7 +9,7 @@ Each scheme is `name@CAP/bN`: `no-offload/b1`, `ltx2lora@24/b1`, `ltx2lora-fp8@2
 (torch.cuda.set_per_process_memory_fraction). `+compile` after the name (`no-offload+compile/b1`,
 `ltx2lora+compile@24/b1`) compiles each transformer block's forward (ltx2lora.speed.compile_blocks, regional), with the
 gradient checkpointing inside the compiled blocks (`+outerckpt`: ltx-core's checkpointing around them, as before;
-`+cudagraphs`: the compiled blocks replayed as CUDA graphs; `+combo`: Inductor's combo kernels). Writes a JSON list of rows (scheme, cap_gib, batch, s_per_step, peak_gib,
+`+cudagraphs`: the compiled blocks replayed as CUDA graphs; `+combo`: Inductor's combo kernels; `+cppwrapper`: Inductor's C++ wrapper). Writes a JSON list of rows (scheme, cap_gib, batch, s_per_step, peak_gib,
 pcie_gb_per_step, gpu_busy_s, card, date, ...).
 
     python benchmarks/offload_bench.py --schemes no-offload/b1,ltx2lora@32/b1,ltx2lora@24/b1 --out results.json
@@ -38,6 +38,7 @@ def parse_scheme(s):
     d['recompute_inside'] = '+outerckpt' not in d['kind']; d['kind'] = d['kind'].replace('+outerckpt', '')
     d['cuda_graphs'] = '+cudagraphs' in d['kind']; d['kind'] = d['kind'].replace('+cudagraphs', '')
     d['combo'] = '+combo' in d['kind']; d['kind'] = d['kind'].replace('+combo', '')
+    d['cpp_wrapper'] = '+cppwrapper' in d['kind']; d['kind'] = d['kind'].replace('+cppwrapper', '')
     return d
 
 def _parse(s):
@@ -289,10 +290,12 @@ def main():
         if spec['compile']:
             from ltx2lora.speed import compile_blocks
             options = {**({'triton.cudagraphs': True} if spec['cuda_graphs'] else {}),   # Inductor's CUDA graph trees
-                       **({'combo_kernels': True} if spec['combo'] else {})}         # independent small kernels in one launch
+                       **({'combo_kernels': True} if spec['combo'] else {}),         # independent small kernels in one launch
+                       **({'cpp_wrapper': True} if spec['cpp_wrapper'] else {})}     # the graph's launcher code in C++, not Python
             graphs = dict(options=options) if options else {}
             compiled = compile_blocks(pm, mode='on', device=str(device), recompute_inside=spec['recompute_inside'], **graphs)
-            row.update(recompute_inside=spec['recompute_inside'], cuda_graphs=spec['cuda_graphs'], combo_kernels=spec['combo'])
+            row.update(recompute_inside=spec['recompute_inside'], cuda_graphs=spec['cuda_graphs'], combo_kernels=spec['combo'],
+                       cpp_wrapper=spec['cpp_wrapper'])
         if cuda:
             torch.cuda.empty_cache()
             if spec['cap_gib']: torch.cuda.set_per_process_memory_fraction(spec['cap_gib'] * GiB / total, device)

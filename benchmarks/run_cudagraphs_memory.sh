@@ -1,7 +1,8 @@
 #!/bin/bash
 # Prepared for the next device session (nvidia-h100-x2, ~7 min; wheels installed first; carry .whl and .bench-baseline):
-# CUDA graphs for the compiled blocks. GPU 0: without offloading, eager reference, CUDA graphs and the plain compiled
-# step in one process (loss, GPU busy, peak memory of the CUDA-graph step, which call 4 could not record). GPU 1: the
+# CUDA graphs for the compiled blocks, and Inductor's C++ wrapper. GPU 0: without offloading, eager reference, the plain
+# compiled step, the compiled step with the C++ wrapper (launcher code in C++: on the CPU stand-in it took the host time
+# of forward+backward from 376 to 301 ms), and CUDA graphs (loss, GPU busy, peak memory, which call 4 could not record). GPU 1: the
 # 24 GiB plan with CUDA graphs, with the allocation history recorded, to see what the 4.4 GiB on the graph trees'
 # stream is (printed at the out-of-memory error), then the guide's method for the same-call comparison.
 set -u
@@ -13,6 +14,6 @@ mkdir -p $O/guide
       --steps 2 --warmup 2 --time-budget 180 --out $O/cudagraphs24.json > $O/cudagraphs24_log.txt 2>&1
   OUT=$O/guide timeout 230 bash .bench-baseline/run_device.sh --time-budget 215 --steps 4 --schemes A,B60@32,B75@24 > /dev/null 2>&1 ) &
 CUDA_VISIBLE_DEVICES=0 timeout 420 python3 benchmarks/offload_bench.py \
-    --schemes no-offload/b1,no-offload+compile+cudagraphs/b1,no-offload+compile/b1 \
+    --schemes no-offload/b1,no-offload+compile/b1,no-offload+compile+cppwrapper/b1,no-offload+compile+cudagraphs/b1 \
     --steps 4 --warmup 3 --profile --time-budget 360 --out $O/speed.json > $O/speed_log.txt 2>&1
 wait
