@@ -37,7 +37,13 @@ def _compiler_error(e:BaseException)->bool:
     if isinstance(e, (torch.OutOfMemoryError, KeyboardInterrupt)): return False
     if isinstance(e, ImportError): return True                   # triton, a C++ compiler, ...
     mod = type(e).__module__ or ''
-    return mod.startswith(('torch._dynamo', 'torch._inductor', 'torch._functorch', 'triton'))
+    if mod.startswith(('torch._dynamo', 'torch._inductor', 'torch._functorch', 'triton')): return True
+    if isinstance(e, AssertionError):              # an internal check of the compiler stack (e.g. CUDA graph trees)
+        tb = e.__traceback__
+        while tb is not None and tb.tb_next is not None: tb = tb.tb_next
+        where = tb.tb_frame.f_code.co_filename.replace(os.sep, '/') if tb is not None else ''
+        return any(f'/torch/{m}/' in where for m in ('_dynamo', '_inductor', '_functorch'))
+    return False
 
 SHARED_BLOCK_INDEX = -1   # the `idx` every compiled block shows while its compiled forward runs
 
