@@ -2,7 +2,6 @@
 # Fourth device session of 2026-11-25, a short last call (one H100): Inductor's combo kernels (independent small
 # kernels launched as one) against the plain compiled step, no offload, batch 1: launches and host time per step.
 set -u
-O=${OUT:-.}
-export TORCHINDUCTOR_CACHE_DIR=/tmp/inductor PYTHONUNBUFFERED=1 PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True
+source benchmarks/device_common.sh
 timeout 215 python3 benchmarks/offload_bench.py --schemes no-offload+compile/b1,no-offload+compile+combo/b1 \
     --steps 3 --warmup 2 --host-profile --time-budget 200 --out $O/speed.json > $O/speed_log.txt 2>&1

@@ -3,11 +3,9 @@
 # GPU 1: the guide's method (same-call comparison). GPU 0: eager reference, then the compiled blocks (recompute inside)
 # replayed as CUDA graphs at 24 GiB, 32 GiB and without offloading (host profile of the last).
 set -u
-O=${OUT:-.}
-export TORCHINDUCTOR_CACHE_DIR=/tmp/inductor PYTHONUNBUFFERED=1 PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True
-mkdir -p $O/guide
+source benchmarks/device_common.sh
 ( export CUDA_VISIBLE_DEVICES=1
-  OUT=$O/guide timeout 230 bash .bench-baseline/run_device.sh --time-budget 215 --steps 4 --schemes A,B60@32,B75@24 > /dev/null 2>&1 ) &
+  guide_same_call ) &
 CUDA_VISIBLE_DEVICES=0 TORCH_LOGS=perf_hints timeout 450 python3 benchmarks/offload_bench.py \
     --schemes no-offload/b1,ltx2lora+compile+cudagraphs@24/b1,ltx2lora+compile+cudagraphs@32/b1,no-offload+compile+cudagraphs/b1,no-offload+compile/b1 \
     --steps 4 --warmup 2 --profile --host-profile --top-kernels 15 --time-budget 400 --out $O/speed.json > $O/speed_log.txt 2>&1

@@ -6,13 +6,11 @@
 # 24 GiB plan with CUDA graphs, with the allocation history recorded, to see what the 4.4 GiB on the graph trees'
 # stream is (printed at the out-of-memory error), then the guide's method for the same-call comparison.
 set -u
-O=${OUT:-.}
-export TORCHINDUCTOR_CACHE_DIR=/tmp/inductor PYTHONUNBUFFERED=1 PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True
-mkdir -p $O/guide
+source benchmarks/device_common.sh
 ( export CUDA_VISIBLE_DEVICES=1
   timeout 200 python3 benchmarks/offload_bench.py --alloc-sites --schemes ltx2lora+compile+cudagraphs@24/b1 \
       --steps 2 --warmup 2 --time-budget 180 --out $O/cudagraphs24.json > $O/cudagraphs24_log.txt 2>&1
-  OUT=$O/guide timeout 230 bash .bench-baseline/run_device.sh --time-budget 215 --steps 4 --schemes A,B60@32,B75@24 > /dev/null 2>&1 ) &
+  guide_same_call ) &
 CUDA_VISIBLE_DEVICES=0 timeout 420 python3 benchmarks/offload_bench.py \
     --schemes no-offload/b1,no-offload+compile/b1,no-offload+compile+cppwrapper/b1,no-offload+compile+cudagraphs/b1 \
     --steps 4 --warmup 3 --profile --time-budget 360 --out $O/speed.json > $O/speed_log.txt 2>&1

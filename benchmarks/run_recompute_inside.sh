@@ -6,12 +6,10 @@
 # profile of the compiled batch-1 step, and the previous arrangement (ltx-core's checkpointing around the compiled
 # blocks, `+outerckpt`) last for the same-call comparison.
 set -u
-O=${OUT:-.}
-export TORCHINDUCTOR_CACHE_DIR=/tmp/inductor PYTHONUNBUFFERED=1 PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True
-mkdir -p $O/guide
+source benchmarks/device_common.sh
 ( export CUDA_VISIBLE_DEVICES=1
-  timeout 90 python3 benchmarks/optimizer_bench.py --out $O/optimizer.json > $O/optimizer_log.txt 2>&1
-  OUT=$O/guide timeout 230 bash .bench-baseline/run_device.sh --time-budget 215 --steps 4 --schemes A,B60@32,B75@24 > /dev/null 2>&1 ) &
+  optimizer_alone 90
+  guide_same_call ) &
 CUDA_VISIBLE_DEVICES=0 timeout 450 python3 benchmarks/offload_bench.py \
     --schemes no-offload/b1,no-offload+compile/b1,ltx2lora+compile@24/b1,ltx2lora+compile@32/b1,no-offload+compile+outerckpt/b1 \
     --steps 4 --warmup 2 --profile --host-profile --top-kernels 15 --time-budget 420 --out $O/speed.json > $O/speed_log.txt 2>&1

@@ -1,0 +1,15 @@
+# Sourced by the device scripts (run_*.sh): where outputs go, the environment every benchmark runs under, and the two
+# side jobs that most calls run on the second GPU.
+O=${OUT:-.}
+export TORCHINDUCTOR_CACHE_DIR=/tmp/inductor PYTHONUNBUFFERED=1 PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True
+
+# the guide's method (../shared/bench-baseline) in the same call, for the same-call comparisons: $O/guide/
+guide_same_call() {
+  mkdir -p $O/guide
+  OUT=$O/guide timeout 230 bash .bench-baseline/run_device.sh --time-budget 215 --steps 4 --schemes A,B60@32,B75@24 > /dev/null 2>&1
+}
+
+# the 8-bit optimizer step alone, bitsandbytes' class against ltx2lora's: $O/optimizer.json (limit in s: $1, default 90)
+optimizer_alone() {
+  timeout ${1:-90} python3 benchmarks/optimizer_bench.py --out $O/optimizer.json > $O/optimizer_log.txt 2>&1
+}
