@@ -9,7 +9,9 @@ Each scheme is `name@CAP/bN`: `no-offload/b1`, `ltx2lora@24/b1`, `ltx2lora-fp8@2
 (torch.cuda.set_per_process_memory_fraction). `+compile` after the name (`no-offload+compile/b1`,
 `ltx2lora+compile@24/b1`) compiles each transformer block's forward (ltx2lora.speed.compile_blocks, regional), with the
 gradient checkpointing inside the compiled blocks (`+outerckpt`: ltx-core's checkpointing around them, as before;
-`+cudagraphs`: the compiled blocks replayed as CUDA graphs; `+combo`: Inductor's combo kernels; `+cppwrapper`: Inductor's C++ wrapper). Writes a JSON list of rows (scheme, cap_gib, batch, s_per_step, peak_gib,
+`+cudagraphs`: the compiled blocks replayed as CUDA graphs; `+combo`: Inductor's combo kernels; `+cppwrapper`: Inductor's C++ wrapper;
+`+keep`: blocks keep their activations instead of recomputing them where the budget leaves memory over, as the trainer
+picks them with `acceleration.checkpoint_blocks: auto`; `+keepN`: the last N resident blocks). Writes a JSON list of rows (scheme, cap_gib, batch, s_per_step, peak_gib,
 pcie_gb_per_step, gpu_busy_s, card, date, ...).
 
     python benchmarks/offload_bench.py --schemes no-offload/b1,ltx2lora@32/b1,ltx2lora@24/b1 --out results.json
@@ -39,6 +41,10 @@ def parse_scheme(s):
     d['cuda_graphs'] = '+cudagraphs' in d['kind']; d['kind'] = d['kind'].replace('+cudagraphs', '')
     d['combo'] = '+combo' in d['kind']; d['kind'] = d['kind'].replace('+combo', '')
     d['cpp_wrapper'] = '+cppwrapper' in d['kind']; d['kind'] = d['kind'].replace('+cppwrapper', '')
+    import re
+    m = re.search(r'\+keep(\d*)', d['kind'])      # +keep: blocks keep their activations as the trainer picks; +keepN: the last N
+    d['keep'] = None if m is None else (int(m.group(1)) if m.group(1) else 'auto')
+    if m: d['kind'] = d['kind'].replace(m.group(0), '')
     return d
 
 def _parse(s):
@@ -221,6 +227,7 @@ def main():
     stamp('distributed set up')
     import peft
     from ltx2lora.offload import plan_offload, BlockStreamer, memory_budget, estimate_activation_bytes, check_host_ram
+    from ltx2lora.offload import blocks_keeping_activations, estimate_kept_activation_bytes
     card = torch.cuda.get_device_name(device) if cuda else 'cpu'
     total = torch.cuda.get_device_properties(device).total_memory if cuda else 64 * GiB
     t0 = time.time(); model, cfg = build_model(args, device); print(f'model built in {time.time() - t0:.1f} s', flush=True)
@@ -265,6 +272,7 @@ def main():
         elif not spec['kind'].startswith('ltx2lora') and not on_device:
             model.to(device)
         row.update(world_size=run.world_size)
+        plan = None
         if spec['kind'].startswith('ltx2lora'):
             cap = (spec['cap_gib'] or 80) * GiB
             act = estimate_activation_bytes(3432 if not args.tiny else 8, 97 if not args.tiny else 13, batch=spec['batch'],
@@ -287,13 +295,31 @@ def main():
                        planned_resident_gib=plan.resident_bytes / GiB, planned_activation_gib=act / GiB,
                        extra_margin_gib=spec.get('extra_gib', 0))
         stamp(f"{spec['scheme']}: set up")
+        keep = []
+        if spec['keep'] is not None:
+            vt, at = (3432, 97) if not args.tiny else (8, 13)
+            vd = model.transformer_blocks[0].attn1.to_q.base_layer.in_features
+            ad = model.transformer_blocks[0].audio_attn1.to_q.base_layer.in_features
+            if spec['keep'] == 'auto':
+                act = estimate_activation_bytes(vt, at, batch=spec['batch'], num_blocks=len(model.transformer_blocks), video_dim=vd, audio_dim=ad)
+                bud_k = memory_budget(int(spec['cap_gib'] * GiB) if spec['cap_gib'] else total, non_block, n_lora, act,
+                                      plan.slot_bytes if plan is not None else 0, slots=plan.slots if plan is not None else 0)
+                keep = blocks_keeping_activations(model.transformer_blocks, bud_k, plan,
+                                                  estimate_kept_activation_bytes(vt, at, batch=spec['batch'], video_dim=vd, audio_dim=ad),
+                                                  spec['batch'] * 2 * (vt * vd + at * ad))
+            else:
+                eligible = [i for i in range(1, len(model.transformer_blocks)) if plan is None or i not in plan.streamed]
+                keep = eligible[len(eligible) - min(spec['keep'], len(eligible)):]
+            print(f"{spec['scheme']}: {len(keep)} blocks keep their activations", flush=True)
+        row['kept_blocks'] = len(keep)
         if spec['compile']:
             from ltx2lora.speed import compile_blocks
             options = {**({'triton.cudagraphs': True} if spec['cuda_graphs'] else {}),   # Inductor's CUDA graph trees
                        **({'combo_kernels': True} if spec['combo'] else {}),         # independent small kernels in one launch
                        **({'cpp_wrapper': True} if spec['cpp_wrapper'] else {})}     # the graph's launcher code in C++, not Python
             graphs = dict(options=options) if options else {}
-            compiled = compile_blocks(pm, mode='on', device=str(device), recompute_inside=spec['recompute_inside'], **graphs)
+            compiled = compile_blocks(pm, mode='on', device=str(device), recompute_inside=spec['recompute_inside'],
+                                      keep_activations=keep, **graphs)
             row.update(recompute_inside=spec['recompute_inside'], cuda_graphs=spec['cuda_graphs'], combo_kernels=spec['combo'],
                        cpp_wrapper=spec['cpp_wrapper'])
         if cuda:

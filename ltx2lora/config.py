@@ -284,6 +284,10 @@ class AccelerationConfig(_Section):
         'blocks with `torch.compile` (notebook `04a_speed`): `auto` compiles on a CUDA GPU and falls back to eager '
         'with a warning if compilation fails; `on` stops on failure; `off` never compiles (the CPU never does under '
         '`auto`). On an H100 the first step takes ~25 s longer, the following ones 25-30 % less (measured).')
+    checkpoint_blocks:Literal['auto', 'all'] = Field('auto', description='With gradient checkpointing and compiled '
+        'blocks: `auto` lets blocks keep their activations instead of recomputing them in the backward pass when GPU '
+        'memory is left over after the weights (an 80 GB card: about half the blocks; a 24-32 GB card: none); `all` '
+        'recomputes every block (notebooks `04_offload`, `04a_speed`).')
 
     @field_validator('hqq_quantization')
     @classmethod

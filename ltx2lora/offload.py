@@ -10,8 +10,9 @@ from typing import Iterable
 
 # %% auto #0
 __all__ = ['VIDEO_TOKEN_LINEARS', 'TEXT_TOKEN_LINEARS', 'AUDIO_TOKEN_LINEARS', 'STREAM_ORDER', 'block_linears', 'OffloadPlan',
-           'plan_offload', 'MemoryBudget', 'estimate_activation_bytes', 'memory_budget', 'quantize_fp8_rows',
-           'dequantize_fp8_rows', 'BlockStreamer', 'available_ram_bytes', 'check_host_ram', 'use_expandable_segments']
+           'plan_offload', 'MemoryBudget', 'estimate_activation_bytes', 'memory_budget',
+           'estimate_kept_activation_bytes', 'blocks_keeping_activations', 'quantize_fp8_rows', 'dequantize_fp8_rows',
+           'BlockStreamer', 'available_ram_bytes', 'check_host_ram', 'use_expandable_segments']
 
 # %% ../nbs/04_offload.ipynb #8a7c67c7
 VIDEO_TOKEN_LINEARS = ('attn1.to_q', 'attn1.to_k', 'attn1.to_v', 'attn1.to_out.0',   # video self-attention
@@ -152,6 +153,27 @@ def memory_budget(total_bytes:int, # what the process may use (card memory or th
                         states, activation_bytes, slots * slot_bytes, margin)
 
 # %% ../nbs/04_offload.ipynb #8cc80446
+def estimate_kept_activation_bytes(video_tokens:int, audio_tokens:int, text_tokens:int=1024, # per sample
+                                   batch:int=1, video_dim:int=4096, audio_dim:int=2048)->int:
+    "What one block keeps for its backward when it is not checkpointed (bf16; counted on the real 19B block, eager)."
+    return batch * 2 * (49 * (video_tokens * video_dim + audio_tokens * audio_dim) + 5 * text_tokens * (video_dim + audio_dim))
+
+def blocks_keeping_activations(blocks, # the transformer's `transformer_blocks`
+                               budget:MemoryBudget, # from `memory_budget` (its activations: every block checkpointed)
+                               plan:OffloadPlan|None, # the streaming plan, or None when every weight is resident
+                               kept_bytes:int, # one block's activations without checkpointing (`estimate_kept_activation_bytes`)
+                               boundary_bytes:int=0, # what a checkpointed block keeps instead (its input)
+                               first:int=1, # blocks before this one always checkpoint (the first block runs eagerly)
+                              )->list[int]: # indices of the blocks that keep their activations (no recompute)
+    "The resident blocks whose activations fit in the memory the budget leaves over, last blocks first."
+    plan = plan if plan is not None else plan_offload(blocks, stream_fraction=0.0)
+    spare = budget.resident_budget - plan.resident_bytes
+    eligible = [i for i in range(first, len(blocks)) if i not in plan.streamed]
+    extra = max(1, kept_bytes - boundary_bytes)
+    k = min(len(eligible), max(0, spare) // extra)
+    return eligible[len(eligible) - k:]
+
+# %% ../nbs/04_offload.ipynb #5d7c31c6
 _FP8_MAX = 448.0
 
 def quantize_fp8_rows(w, # a 2-D weight
@@ -175,7 +197,7 @@ class _HostStream:
     def __enter__(self): return self
     def __exit__(self, *a): return False
 
-# %% ../nbs/04_offload.ipynb #1fe51701
+# %% ../nbs/04_offload.ipynb #f64145cb
 class BlockStreamer:
     "Streams the frozen Linear weights of planned transformer blocks from pinned CPU RAM into a ring of GPU slots."
     def __init__(self, blocks, # the transformer's `transformer_blocks`, after peft wrapping
@@ -394,7 +416,7 @@ def _skip_streamed_apply(self, fn, recurse=True):
     try: return type(self)._apply(self, fn, recurse)
     finally: self._parameters['weight'] = w
 
-# %% ../nbs/04_offload.ipynb #1e5e5192
+# %% ../nbs/04_offload.ipynb #ba1c7e5f
 def available_ram_bytes()->int:
     "MemAvailable from /proc/meminfo (Linux), else total physical RAM."
     try:
@@ -428,7 +450,7 @@ def use_expandable_segments()->bool:
     except Exception: return False
     return True
 
-# %% ../nbs/04_offload.ipynb #4c50b439
+# %% ../nbs/04_offload.ipynb #5d2fd35c
 def _ramtorch_linear_for_peft_check():
     "A ramtorch `CPUBouncingLinear` built without CUDA (its constructor needs a GPU), to show peft's answer."
     import torch

@@ -63,12 +63,13 @@ class CompiledBlocks:
     def __init__(self, blocks, mode:str='auto', backend='inductor', log:Callable=print, compiler:Callable|None=None,
                  model=None, # the `LTXModel`: with it, its per-block gradient checkpointing moves inside the compiled blocks
                  eager_blocks=(), # blocks that stay uncompiled but checkpoint the same way (the first block)
+                 keep=(), # blocks that keep their activations instead of recomputing them (memory to spare)
                  **compile_kwargs):
         import torch
         compiler = compiler or torch.compile
         self.blocks, self.mode, self.log, self.failed = list(blocks), mode, log, None
         self.calls, self.compile_seconds, self.suspended = 0, None, False
-        self.model, self.eager_blocks = model, list(eager_blocks)
+        self.model, self.eager_blocks, self.keep = model, list(eager_blocks), list(keep)
         self.checkpointing = bool(model is not None and getattr(model, '_enable_gradient_checkpointing', False))
         if self.checkpointing: model._enable_gradient_checkpointing = False     # the blocks checkpoint themselves now
         for name in ('recompile_limit', 'cache_size_limit'):   # every scheme's guards (streamed or not) fit
@@ -78,27 +79,27 @@ class CompiledBlocks:
         for blk in self.blocks + self.eager_blocks:
             eager = blk.forward
             blk._ltx2lora_eager_forward = eager
-            blk._ltx2lora_checkpointed = self.checkpointing
+            blk._ltx2lora_checkpointed = self.checkpointing and not any(blk is k for k in self.keep)
             if blk in self.eager_blocks:
                 blk.forward = self._wrap(blk, None, None, eager); continue
             compiled = compiler(eager, backend=backend, dynamic=False, **compile_kwargs)
             checkpointed = (compiler(_checkpointed(eager), backend=backend, dynamic=False, **compile_kwargs)
-                            if self.checkpointing else None)
+                            if blk._ltx2lora_checkpointed else None)
             blk.forward = self._wrap(blk, compiled, checkpointed, eager)
 
-    def _checkpoint_now(self)->bool:
-        "Whether this call is a training forward that ltx-core would have checkpointed."
+    def _checkpoint_now(self, blk)->bool:
+        "Whether this call of `blk` is a training forward to checkpoint (as ltx-core would, unless `blk` keeps its activations)."
         import torch
-        return self.checkpointing and self.model.training and torch.is_grad_enabled()
+        return blk._ltx2lora_checkpointed and self.model.training and torch.is_grad_enabled()
 
     def _wrap(self, blk, compiled, checkpointed, eager):
         def run_eager(args, kwargs):
-            if self._checkpoint_now(): return _checkpointed(eager)(*args, **kwargs)
+            if self._checkpoint_now(blk): return _checkpointed(eager)(*args, **kwargs)
             return eager(*args, **kwargs)
         def forward(*args, **kwargs):
             if compiled is not None and self.failed is None and not self.suspended and not _perturbed(args, kwargs):
                 t = time.perf_counter()
-                fn = checkpointed if self._checkpoint_now() else compiled
+                fn = checkpointed if self._checkpoint_now(blk) else compiled
                 index = getattr(blk, 'idx', None)
                 if index is not None: blk.idx = SHARED_BLOCK_INDEX    # one graph for every block (see below)
                 try: out = fn(*args, **kwargs)
@@ -157,6 +158,7 @@ def compile_blocks(transformer, # an ltx-core `LTXModel` (or a peft model around
                    device:str='cuda', # where it runs (`auto` compiles on CUDA only)
                    log:Callable=print, # where the note goes
                    recompute_inside:bool=True, # move the blocks' gradient checkpointing into the compiled graphs
+                   keep_activations=(), # indices of blocks that keep their activations, no recompute (`blocks_keeping_activations`)
                    **compile_kwargs, # passed to `torch.compile` (e.g. backend='eager' for tests)
                   )->CompiledBlocks|None: # None when not compiling
     "Compile each transformer block's `forward` (regional compilation; streaming hooks stay eager)."
@@ -168,8 +170,10 @@ def compile_blocks(transformer, # an ltx-core `LTXModel` (or a peft model around
     if len(blocks) > 1: blocks = blocks[1:]       # the first block's input needs no gradient: a second graph for 1/48 of the work
     log(f'compiling {len(blocks)} of {len(base.transformer_blocks)} transformer blocks (torch.compile, regional): '
         'the first step takes longer')
+    keep = [base.transformer_blocks[i] for i in keep_activations] if recompute_inside else []
+    if keep: log(f'{len(keep)} of them keep their activations (memory to spare): no recompute in their backward')
     return CompiledBlocks(blocks, mode=mode, log=log, model=base if recompute_inside else None,
-                          eager_blocks=first if recompute_inside else (), **compile_kwargs)
+                          eager_blocks=first if recompute_inside else (), keep=keep, **compile_kwargs)
 
 def _checkpointed(forward:Callable)->Callable:
     "`forward` under non-reentrant activation checkpointing (what ltx-core wraps each block call in while training)."

@@ -585,31 +585,54 @@ class LoraTrainer:
         if not cfg.optimization.enable_gradient_checkpointing:
             raise ValueError('weight streaming needs optimization.enable_gradient_checkpointing: true (a block\'s '
                              'recompute and backward share one fetch); set it, or acceleration.offload: off')
-        base = self.model.get_base_model()
-        blocks = base.transformer_blocks
+        blocks = self.model.get_base_model().transformer_blocks
         if mode == 'percent':
             return plan_offload(blocks, stream_fraction=acc.ramtorch_offload_percent, storage_dtype=acc.offload_dtype)
-        GiB = 2**30
-        total = int(acc.vram_budget_gb * GiB) if acc.vram_budget_gb else torch.cuda.mem_get_info(torch.device(device))[0]
+        bud = self.memory_budget(device)
+        self.log(str(bud))
+        return plan_offload(blocks, resident_budget=max(0, bud.resident_budget), storage_dtype=acc.offload_dtype)
+
+    def _activation_shape(self)->dict:
+        "Tokens of the largest cached bucket and the blocks' widths (what the activation estimates need)."
+        from ltx2lora.offload import block_linears
         shapes = set(self.dataset.buckets)
-        vt = max((math.prod(k[0][1:]) for k in shapes), default=3432)
-        at = max((k[3][1] for k in shapes if len(k) > 3), default=0)
-        bs = cfg.optimization.batch_size
-        lin = block_linears(blocks[0])
-        act = estimate_activation_bytes(vt, at, batch=bs, num_blocks=len(blocks), video_dim=lin['attn1.to_q'].in_features,
-                                        audio_dim=lin['audio_attn1.to_q'].in_features)
+        lin = block_linears(self.model.get_base_model().transformer_blocks[0])
+        return dict(video_tokens=max((math.prod(k[0][1:]) for k in shapes), default=3432),
+                    audio_tokens=max((k[3][1] for k in shapes if len(k) > 3), default=0),
+                    batch=self.cfg.optimization.batch_size, video_dim=lin['attn1.to_q'].in_features,
+                    audio_dim=lin['audio_attn1.to_q'].in_features)
+
+    def memory_budget(self, device:str):
+        "Where a step's GPU memory goes (`04_offload.memory_budget`), every block checkpointed, from `vram_budget_gb` or the card's free memory."
+        import torch
+        from ltx2lora.offload import plan_offload, memory_budget, estimate_activation_bytes
+        acc, cfg, base = self.cfg.acceleration, self.cfg, self.model.get_base_model()
+        blocks = base.transformer_blocks
+        total = int(acc.vram_budget_gb * 2**30) if acc.vram_budget_gb else torch.cuda.mem_get_info(torch.device(device))[0]
+        act = estimate_activation_bytes(num_blocks=len(blocks), **self._activation_shape())
         non_block = sum(p.numel() * 2 for n, p in base.named_parameters() if 'transformer_blocks' not in n and 'lora_' not in n)
         guess = plan_offload(blocks, stream_fraction=0.5, storage_dtype=acc.offload_dtype).gpu_overhead_bytes
         adapter_bytes = 2 if self.params and self.params[0].dtype == torch.bfloat16 else 4
-        bud = memory_budget(total, non_block, sum(p.numel() for p in self.params), act, guess, slots=1,
-                            adapter_dtype_bytes=adapter_bytes, optimizer=cfg.optimization.optimizer_type)
-        self.log(str(bud))
-        return plan_offload(blocks, resident_budget=max(0, bud.resident_budget), storage_dtype=acc.offload_dtype)
+        return memory_budget(total, non_block, sum(p.numel() for p in self.params), act, guess, slots=1,
+                             adapter_dtype_bytes=adapter_bytes, optimizer=cfg.optimization.optimizer_type)
+
+    def kept_activation_blocks(self, device:str, plan)->list[int]:
+        "Blocks that keep their activations instead of recomputing them (`acceleration.checkpoint_blocks: auto`, memory to spare)."
+        from ltx2lora.offload import blocks_keeping_activations, estimate_kept_activation_bytes
+        acc = self.cfg.acceleration
+        if acc.checkpoint_blocks != 'auto' or not self.cfg.optimization.enable_gradient_checkpointing: return []
+        if not (str(device).startswith('cuda') or acc.vram_budget_gb): return []
+        shape = self._activation_shape()
+        kept = estimate_kept_activation_bytes(**shape)
+        boundary = shape['batch'] * 2 * (shape['video_tokens'] * shape['video_dim'] + shape['audio_tokens'] * shape['audio_dim'])
+        return blocks_keeping_activations(self.model.get_base_model().transformer_blocks, self.memory_budget(device),
+                                          plan, kept, boundary)
 
     def place_models(self, device:str):
         "Move the transformer (adapters included) and the connectors to `device`, streaming block weights if planned."
         from ltx2lora.offload import BlockStreamer, check_host_ram
         plan = self.offload_plan(device)
+        keep = self.kept_activation_blocks(device, plan)
         if plan is not None and plan.streamed:
             from ltx2lora.distributed import ranks_on_this_machine
             from ltx2lora.offload import use_expandable_segments
@@ -621,7 +644,8 @@ class LoraTrainer:
         self.model.to(device); self.connectors.to(device)   # streamed weights skip `.to()`: they stay in pinned RAM
         from ltx2lora.speed import compile_blocks
         if self.compiled is None:
-            self.compiled = compile_blocks(self.model, self.cfg.acceleration.compile, str(device), log=self.log)
+            self.compiled = compile_blocks(self.model, self.cfg.acceleration.compile, str(device), log=self.log,
+                                           keep_activations=keep)
 
     @staticmethod
     def _seed_everything(seed:int):
@@ -908,7 +932,7 @@ def train(config:TrainingConfig|dict|str|Path, # a config object, a dict, a YAML
     try: return trainer.fit(steps)
     finally: close_distributed(trainer.dist)
 
-# %% ../nbs/06_training.ipynb #3e2bb13a
+# %% ../nbs/06_training.ipynb #779c3814
 def demo_model_config(width:int=128, # video and audio stream width (heads of 32)
                      )->dict: # an LTX-2 checkpoint config (`ltx2lora.testing.tiny_ltx2_config` with wider streams)
     "The tiny LTX-2 config with video and audio streams as wide as the 128 latent channels, for the demo."
