@@ -24,7 +24,7 @@ def main():
         hf = next((f for f in (d/'host.txt', d/'call1_host.txt', d/'call2_guide_host.txt') if f.exists()), None)
         host = hf.read_text().splitlines()[1].split(',')[0] if hf else 'unknown'
         date = d.name[:10]
-        files = sorted(d.glob('ltx2lora_run*.json')) + sorted(f for p in ('call*_speed.json', 'call*_compile.json', 'call*_ddp*.json', 'call*_gpu1.json', 'call*_cudagraphs_from_log.json')
+        files = sorted(d.glob('ltx2lora_run*.json')) + sorted(f for p in ('call*_speed.json', 'call*_compile.json', 'call*_ddp*.json', 'call*_gpu1.json', 'call*_capped.json', 'call*_cudagraphs_from_log.json')
                                                              for f in d.glob(p))
         for f in files:
             for r in json.loads(f.read_text()):
@@ -32,7 +32,8 @@ def main():
                 r = {k: v for k, v in r.items() if k not in ('oom_memory', 'validation_oom_memory', 'host_profile')}
                 r = dict(r, card=host, date=date, run=f'{d.name}/{f.stem}', source=str(f))
                 if r['scheme'] == 'no-offload': r['variant'] = 'ltx2lora no offload (bf16 adapters, 8-bit AdamW' + (
-                    ', compiled, CUDA graphs)' if r.get('cuda_graphs') else ', compiled)' if r.get('compiled') else ')')
+                    (f", {r['kept_blocks']} blocks keep their activations" if r.get('kept_blocks') else '') +
+                    (', compiled, CUDA graphs)' if r.get('cuda_graphs') else ', compiled)' if r.get('compiled') else ')'))
                 rows.append(r)
         for g in ['guide_baseline.json', 'call1_guide_baseline.json'] + sorted(f.name for f in d.glob('call*_guide_ltx_offload_bench.json')):
             if (d/g).exists(): rows += list(guide_rows(d/g, host, date, f'{d.name}/{g[:-5]}'))

@@ -227,7 +227,7 @@ def main():
     stamp('distributed set up')
     import peft
     from ltx2lora.offload import plan_offload, BlockStreamer, memory_budget, estimate_activation_bytes, check_host_ram
-    from ltx2lora.offload import blocks_keeping_activations, estimate_kept_activation_bytes
+    from ltx2lora.offload import blocks_keeping_activations, estimate_kept_activation_bytes, estimate_graph_pool_bytes
     card = torch.cuda.get_device_name(device) if cuda else 'cpu'
     total = torch.cuda.get_device_properties(device).total_memory if cuda else 64 * GiB
     t0 = time.time(); model, cfg = build_model(args, device); print(f'model built in {time.time() - t0:.1f} s', flush=True)
@@ -257,9 +257,6 @@ def main():
                    alloc_conf=os.environ.get('PYTORCH_CUDA_ALLOC_CONF', ''))
         if compiled is not None:
             compiled.restore(); compiled = None
-            if any(r.get('cuda_graphs') for r in rows):     # CUDA graph trees keep their pool and graphs: start afresh
-                from torch._inductor.cudagraph_trees import reset_cudagraph_trees
-                reset_cudagraph_trees(); torch._dynamo.reset()
         if cuda:
             torch.cuda.set_per_process_memory_fraction(1.0, device); torch.cuda.empty_cache()
         if streamer is not None: streamer.restore(); streamer = None
@@ -304,6 +301,8 @@ def main():
                 act = estimate_activation_bytes(vt, at, batch=spec['batch'], num_blocks=len(model.transformer_blocks), video_dim=vd, audio_dim=ad)
                 bud_k = memory_budget(int(spec['cap_gib'] * GiB) if spec['cap_gib'] else total, non_block, n_lora, act,
                                       plan.slot_bytes if plan is not None else 0, slots=plan.slots if plan is not None else 0)
+                if spec['cuda_graphs']:                  # as the trainer: the graphs' pool is budgeted
+                    bud_k.margin += estimate_graph_pool_bytes(vt, at, batch=spec['batch'], video_dim=vd, audio_dim=ad)
                 keep = blocks_keeping_activations(model.transformer_blocks, bud_k, plan,
                                                   estimate_kept_activation_bytes(vt, at, batch=spec['batch'], video_dim=vd, audio_dim=ad),
                                                   spec['batch'] * 2 * (vt * vd + at * ad))
@@ -314,12 +313,11 @@ def main():
         row['kept_blocks'] = len(keep)
         if spec['compile']:
             from ltx2lora.speed import compile_blocks
-            options = {**({'triton.cudagraphs': True} if spec['cuda_graphs'] else {}),   # Inductor's CUDA graph trees
-                       **({'combo_kernels': True} if spec['combo'] else {}),         # independent small kernels in one launch
+            options = {**({'combo_kernels': True} if spec['combo'] else {}),         # independent small kernels in one launch
                        **({'cpp_wrapper': True} if spec['cpp_wrapper'] else {})}     # the graph's launcher code in C++, not Python
             graphs = dict(options=options) if options else {}
             compiled = compile_blocks(pm, mode='on', device=str(device), recompute_inside=spec['recompute_inside'],
-                                      keep_activations=keep, **graphs)
+                                      keep_activations=keep, cuda_graphs=spec['cuda_graphs'], **graphs)
             row.update(recompute_inside=spec['recompute_inside'], cuda_graphs=spec['cuda_graphs'], combo_kernels=spec['combo'],
                        cpp_wrapper=spec['cpp_wrapper'])
         if cuda:
@@ -340,7 +338,7 @@ def main():
             for p in lora: p.grad = None
             zero_grads = lambda: opt.zero_grad(set_to_none=True)
         def step():
-            if spec['cuda_graphs']: torch.compiler.cudagraph_mark_step_begin()
+            if compiled is not None: compiled.step_begin()   # CUDA graphs: the previous step's outputs may be overwritten
             v, a = pm(video, audio, None)
             loss = torch.nn.functional.mse_loss(v.float(), tv) + torch.nn.functional.mse_loss(a.float(), ta)
             loss.backward()

@@ -11,8 +11,9 @@ from typing import Iterable
 # %% auto #0
 __all__ = ['VIDEO_TOKEN_LINEARS', 'TEXT_TOKEN_LINEARS', 'AUDIO_TOKEN_LINEARS', 'STREAM_ORDER', 'block_linears', 'OffloadPlan',
            'plan_offload', 'MemoryBudget', 'estimate_activation_bytes', 'memory_budget',
-           'estimate_kept_activation_bytes', 'blocks_keeping_activations', 'quantize_fp8_rows', 'dequantize_fp8_rows',
-           'BlockStreamer', 'available_ram_bytes', 'check_host_ram', 'use_expandable_segments']
+           'estimate_kept_activation_bytes', 'estimate_graph_pool_bytes', 'blocks_keeping_activations',
+           'quantize_fp8_rows', 'dequantize_fp8_rows', 'BlockStreamer', 'available_ram_bytes', 'check_host_ram',
+           'use_expandable_segments']
 
 # %% ../nbs/04_offload.ipynb #8a7c67c7
 VIDEO_TOKEN_LINEARS = ('attn1.to_q', 'attn1.to_k', 'attn1.to_v', 'attn1.to_out.0',   # video self-attention
@@ -155,8 +156,14 @@ def memory_budget(total_bytes:int, # what the process may use (card memory or th
 # %% ../nbs/04_offload.ipynb #8cc80446
 def estimate_kept_activation_bytes(video_tokens:int, audio_tokens:int, text_tokens:int=1024, # per sample
                                    batch:int=1, video_dim:int=4096, audio_dim:int=2048)->int:
-    "What one block keeps for its backward when it is not checkpointed (bf16; counted on the real 19B block, eager)."
-    return batch * 2 * (49 * (video_tokens * video_dim + audio_tokens * audio_dim) + 5 * text_tokens * (video_dim + audio_dim))
+    "What one compiled block keeps for its backward when it is not checkpointed (bf16; measured on the 19B block, H100)."
+    return batch * 2 * (38 * (video_tokens * video_dim + audio_tokens * audio_dim) + 5 * text_tokens * (video_dim + audio_dim))
+
+def estimate_graph_pool_bytes(video_tokens:int, audio_tokens:int, text_tokens:int=1024, # per sample
+                              batch:int=1, video_dim:int=4096, audio_dim:int=2048)->int:
+    "Memory that CUDA graphs of the compiled blocks add to a step (their private pool): four blocks' working sets."
+    # measured on the 19B step (H100, 704x384x97 + audio, batch 1): 67.8 GiB peak without graphs, 73.6 GiB with them
+    return batch * 4 * (56 * video_tokens * video_dim + 56 * audio_tokens * audio_dim + 4 * text_tokens * (video_dim + audio_dim)) * 2
 
 def blocks_keeping_activations(blocks, # the transformer's `transformer_blocks`
                                budget:MemoryBudget, # from `memory_budget` (its activations: every block checkpointed)

@@ -64,12 +64,13 @@ class CompiledBlocks:
                  model=None, # the `LTXModel`: with it, its per-block gradient checkpointing moves inside the compiled blocks
                  eager_blocks=(), # blocks that stay uncompiled but checkpoint the same way (the first block)
                  keep=(), # blocks that keep their activations instead of recomputing them (memory to spare)
+                 cuda_graphs:bool=False, # the compiled blocks are replayed as CUDA graphs (call `step_begin` per micro-step)
                  **compile_kwargs):
         import torch
         compiler = compiler or torch.compile
         self.blocks, self.mode, self.log, self.failed = list(blocks), mode, log, None
         self.calls, self.compile_seconds, self.suspended = 0, None, False
-        self.model, self.eager_blocks, self.keep = model, list(eager_blocks), list(keep)
+        self.model, self.eager_blocks, self.keep, self.cuda_graphs = model, list(eager_blocks), list(keep), cuda_graphs
         self.checkpointing = bool(model is not None and getattr(model, '_enable_gradient_checkpointing', False))
         if self.checkpointing: model._enable_gradient_checkpointing = False     # the blocks checkpoint themselves now
         for name in ('recompile_limit', 'cache_size_limit'):   # every scheme's guards (streamed or not) fit
@@ -93,8 +94,9 @@ class CompiledBlocks:
         return blk._ltx2lora_checkpointed and self.model.training and torch.is_grad_enabled()
 
     def _wrap(self, blk, compiled, checkpointed, eager):
-        def run_eager(args, kwargs):
-            if self._checkpoint_now(blk): return _checkpointed(eager)(*args, **kwargs)
+        def run_eager(args, kwargs):     # every block checkpoints here: kept activations are budgeted for compiled blocks
+            import torch
+            if self.checkpointing and self.model.training and torch.is_grad_enabled(): return _checkpointed(eager)(*args, **kwargs)
             return eager(*args, **kwargs)
         def forward(*args, **kwargs):
             if compiled is not None and self.failed is None and not self.suspended and not _perturbed(args, kwargs):
@@ -115,6 +117,12 @@ class CompiledBlocks:
                 return out
             return run_eager(args, kwargs)
         return forward
+
+    def step_begin(self):
+        "Call before each micro-step's forward: with CUDA graphs, the previous step's graph outputs may be overwritten now."
+        if self.cuda_graphs and self.failed is None and not self.suspended:
+            import torch
+            torch.compiler.cudagraph_mark_step_begin()
 
     def _fail(self, e:BaseException):
         msg = (f'compiling the transformer blocks failed ({type(e).__name__}: {str(e).splitlines()[0][:300] if str(e) else ""})')
@@ -141,6 +149,11 @@ class CompiledBlocks:
                 del blk._ltx2lora_eager_forward, blk._ltx2lora_checkpointed
         if self.checkpointing: self.model._enable_gradient_checkpointing = True
         self.checkpointing = False
+        if self.cuda_graphs:       # the graphs' memory pool goes, and TorchDynamo forgets code that would replay them
+            import torch
+            from torch._inductor.cudagraph_trees import reset_cudagraph_trees
+            reset_cudagraph_trees(); torch._dynamo.reset()
+            self.cuda_graphs = False
 
     def report(self, first_step_seconds:float)->str:
         "The one line the trainer prints after its first step: how long compiling took, and where it is cached."
@@ -159,6 +172,7 @@ def compile_blocks(transformer, # an ltx-core `LTXModel` (or a peft model around
                    log:Callable=print, # where the note goes
                    recompute_inside:bool=True, # move the blocks' gradient checkpointing into the compiled graphs
                    keep_activations=(), # indices of blocks that keep their activations, no recompute (`blocks_keeping_activations`)
+                   cuda_graphs:bool=False, # replay the compiled blocks as CUDA graphs (Inductor's graph trees; no streaming)
                    **compile_kwargs, # passed to `torch.compile` (e.g. backend='eager' for tests)
                   )->CompiledBlocks|None: # None when not compiling
     "Compile each transformer block's `forward` (regional compilation; streaming hooks stay eager)."
@@ -172,8 +186,11 @@ def compile_blocks(transformer, # an ltx-core `LTXModel` (or a peft model around
         'the first step takes longer')
     keep = [base.transformer_blocks[i] for i in keep_activations] if recompute_inside else []
     if keep: log(f'{len(keep)} of them keep their activations (memory to spare): no recompute in their backward')
+    if cuda_graphs:
+        compile_kwargs['options'] = {**compile_kwargs.get('options', {}), 'triton.cudagraphs': True}
+        log('the compiled blocks are replayed as CUDA graphs (recorded in the first steps)')
     return CompiledBlocks(blocks, mode=mode, log=log, model=base if recompute_inside else None,
-                          eager_blocks=first if recompute_inside else (), keep=keep, **compile_kwargs)
+                          eager_blocks=first if recompute_inside else (), keep=keep, cuda_graphs=cuda_graphs, **compile_kwargs)
 
 def _checkpointed(forward:Callable)->Callable:
     "`forward` under non-reentrant activation checkpointing (what ltx-core wraps each block call in while training)."

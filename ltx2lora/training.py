@@ -616,23 +616,32 @@ class LoraTrainer:
         return memory_budget(total, non_block, sum(p.numel() for p in self.params), act, guess, slots=1,
                              adapter_dtype_bytes=adapter_bytes, optimizer=cfg.optimization.optimizer_type)
 
-    def kept_activation_blocks(self, device:str, plan)->list[int]:
+    def use_cuda_graphs(self, device:str, plan)->bool:
+        "Whether to replay the compiled blocks as CUDA graphs (`acceleration.cuda_graphs: auto`): compiled, no streaming, one bucket."
+        from ltx2lora.speed import compile_wanted
+        acc = self.cfg.acceleration
+        return (acc.cuda_graphs == 'auto' and str(device).startswith('cuda') and compile_wanted(acc.compile, device)
+                and (plan is None or not plan.streamed) and len(set(self.dataset.buckets)) == 1)
+
+    def kept_activation_blocks(self, device:str, plan, cuda_graphs:bool=False)->list[int]:
         "Blocks that keep their activations instead of recomputing them (`acceleration.checkpoint_blocks: auto`, memory to spare)."
-        from ltx2lora.offload import blocks_keeping_activations, estimate_kept_activation_bytes
+        from ltx2lora.offload import blocks_keeping_activations, estimate_kept_activation_bytes, estimate_graph_pool_bytes
         acc = self.cfg.acceleration
         if acc.checkpoint_blocks != 'auto' or not self.cfg.optimization.enable_gradient_checkpointing: return []
         if not (str(device).startswith('cuda') or acc.vram_budget_gb): return []
         shape = self._activation_shape()
         kept = estimate_kept_activation_bytes(**shape)
         boundary = shape['batch'] * 2 * (shape['video_tokens'] * shape['video_dim'] + shape['audio_tokens'] * shape['audio_dim'])
-        return blocks_keeping_activations(self.model.get_base_model().transformer_blocks, self.memory_budget(device),
-                                          plan, kept, boundary)
+        bud = self.memory_budget(device)
+        if cuda_graphs: bud.margin += estimate_graph_pool_bytes(**shape)     # the graphs' private memory pool
+        return blocks_keeping_activations(self.model.get_base_model().transformer_blocks, bud, plan, kept, boundary)
 
     def place_models(self, device:str):
         "Move the transformer (adapters included) and the connectors to `device`, streaming block weights if planned."
         from ltx2lora.offload import BlockStreamer, check_host_ram
         plan = self.offload_plan(device)
-        keep = self.kept_activation_blocks(device, plan)
+        graphs = self.use_cuda_graphs(device, plan)
+        keep = self.kept_activation_blocks(device, plan, cuda_graphs=graphs)
         if plan is not None and plan.streamed:
             from ltx2lora.distributed import ranks_on_this_machine
             from ltx2lora.offload import use_expandable_segments
@@ -645,7 +654,7 @@ class LoraTrainer:
         from ltx2lora.speed import compile_blocks
         if self.compiled is None:
             self.compiled = compile_blocks(self.model, self.cfg.acceleration.compile, str(device), log=self.log,
-                                           keep_activations=keep)
+                                           keep_activations=keep, cuda_graphs=graphs)
 
     @staticmethod
     def _seed_everything(seed:int):
@@ -686,6 +695,7 @@ class LoraTrainer:
         inputs = prepare_inputs(batch, vctx, actx, cmask, self.sampler, st.first_frame_conditioning_p, self.with_audio,
                                 st.independent_audio_sigma, dtype=self.compute_dtype, device=self.device,
                                 sigma=sigma, generator=generator)
+        if self.compiled is not None: self.compiled.step_begin()     # CUDA graphs: the last step's outputs are free
         with self._autocast(): vp, ap = self.model(inputs.video, inputs.audio, None)
         return flow_matching_losses(vp, ap, inputs, st.audio_loss_weight)
 
