@@ -9,7 +9,7 @@ Each scheme is `name@CAP/bN`: `no-offload/b1`, `ltx2lora@24/b1`, `ltx2lora-fp8@2
 (torch.cuda.set_per_process_memory_fraction). `+compile` after the name (`no-offload+compile/b1`,
 `ltx2lora+compile@24/b1`) compiles each transformer block's forward (ltx2lora.speed.compile_blocks, regional), with the
 gradient checkpointing inside the compiled blocks (`+outerckpt`: ltx-core's checkpointing around them, as before;
-`+cudagraphs`: the compiled blocks replayed as CUDA graphs; `+combo`: Inductor's combo kernels; `+cppwrapper`: Inductor's C++ wrapper;
+`+cudagraphs`: the compiled blocks replayed as CUDA graphs; `+combo`: Inductor's combo kernels; `+cppwrapper`: Inductor's C++ wrapper (implies `+noasserts`: no input size/stride checks in the compiled code);
 `+keep`: blocks keep their activations instead of recomputing them where the budget leaves memory over, as the trainer
 picks them with `acceleration.checkpoint_blocks: auto`; `+keepN`: the last N resident blocks). Writes a JSON list of rows (scheme, cap_gib, batch, s_per_step, peak_gib,
 pcie_gb_per_step, gpu_busy_s, card, date, ...).
@@ -41,6 +41,7 @@ def parse_scheme(s):
     d['cuda_graphs'] = '+cudagraphs' in d['kind']; d['kind'] = d['kind'].replace('+cudagraphs', '')
     d['combo'] = '+combo' in d['kind']; d['kind'] = d['kind'].replace('+combo', '')
     d['cpp_wrapper'] = '+cppwrapper' in d['kind']; d['kind'] = d['kind'].replace('+cppwrapper', '')
+    d['no_asserts'] = '+noasserts' in d['kind'] or d['cpp_wrapper']; d['kind'] = d['kind'].replace('+noasserts', '')
     import re
     m = re.search(r'\+keep(\d*)', d['kind'])      # +keep: blocks keep their activations as the trainer picks; +keepN: the last N
     d['keep'] = None if m is None else (int(m.group(1)) if m.group(1) else 'auto')
@@ -315,11 +316,18 @@ def main():
             from ltx2lora.speed import compile_blocks
             options = {**({'combo_kernels': True} if spec['combo'] else {}),         # independent small kernels in one launch
                        **({'cpp_wrapper': True} if spec['cpp_wrapper'] else {})}     # the graph's launcher code in C++, not Python
+            if spec['no_asserts']:                       # no size/stride/alignment checks of the inputs at every call
+                import torch._inductor.config as ic
+                options.update({k: False for k in ('size_asserts', 'scalar_asserts', 'alignment_asserts') if hasattr(ic, k)})
+            # the C++ wrapper cannot run the CUDA-graph-safe RNG wrapper AOTAutograd puts around the (dropout-free)
+            # attention kernels of a checkpointed region; the plain RNG wrapper is used instead
+            import torch._functorch.config as fc
+            fc.graphsafe_rng_functionalization = not spec['cpp_wrapper']
             graphs = dict(options=options) if options else {}
             compiled = compile_blocks(pm, mode='on', device=str(device), recompute_inside=spec['recompute_inside'],
                                       keep_activations=keep, cuda_graphs=spec['cuda_graphs'], **graphs)
             row.update(recompute_inside=spec['recompute_inside'], cuda_graphs=spec['cuda_graphs'], combo_kernels=spec['combo'],
-                       cpp_wrapper=spec['cpp_wrapper'])
+                       cpp_wrapper=spec['cpp_wrapper'], no_asserts=spec['no_asserts'])
         if cuda:
             torch.cuda.empty_cache()
             if spec['cap_gib']: torch.cuda.set_per_process_memory_fraction(spec['cap_gib'] * GiB / total, device)
