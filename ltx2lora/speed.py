@@ -186,11 +186,21 @@ def compile_blocks(transformer, # an ltx-core `LTXModel` (or a peft model around
         'the first step takes longer')
     keep = [base.transformer_blocks[i] for i in keep_activations] if recompute_inside else []
     if keep: log(f'{len(keep)} of them keep their activations (memory to spare): no recompute in their backward')
+    if compile_kwargs.get('backend', 'inductor') == 'inductor':
+        compile_kwargs['options'] = {**_without_input_asserts(), **compile_kwargs.get('options', {})}
     if cuda_graphs:
         compile_kwargs['options'] = {**compile_kwargs.get('options', {}), 'triton.cudagraphs': True}
         log('the compiled blocks are replayed as CUDA graphs (recorded in the first steps)')
     return CompiledBlocks(blocks, mode=mode, log=log, model=base if recompute_inside else None,
                           eager_blocks=first if recompute_inside else (), keep=keep, cuda_graphs=cuda_graphs, **compile_kwargs)
+
+def _without_input_asserts()->dict:
+    "Inductor options that drop the size, stride and alignment checks of every input at every call of a compiled graph."
+    # TorchDynamo's guards already check each input's sizes and strides before the graph runs; Inductor's wrapper checks
+    # them again, input by input, in Python (~300 inputs per block call: weights, adapters, activations). Without the
+    # second check the 24 GiB step took 1.20 s instead of 1.39 s on an H100 (host time 0.98 s instead of 1.17 s).
+    import torch._inductor.config as inductor_config
+    return {k: False for k in ('size_asserts', 'scalar_asserts', 'alignment_asserts') if hasattr(inductor_config, k)}
 
 def _checkpointed(forward:Callable)->Callable:
     "`forward` under non-reentrant activation checkpointing (what ltx-core wraps each block call in while training)."

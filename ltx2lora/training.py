@@ -942,7 +942,7 @@ def train(config:TrainingConfig|dict|str|Path, # a config object, a dict, a YAML
     try: return trainer.fit(steps)
     finally: close_distributed(trainer.dist)
 
-# %% ../nbs/06_training.ipynb #779c3814
+# %% ../nbs/06_training.ipynb #ab82a839
 def demo_model_config(width:int=128, # video and audio stream width (heads of 32)
                      )->dict: # an LTX-2 checkpoint config (`ltx2lora.testing.tiny_ltx2_config` with wider streams)
     "The tiny LTX-2 config with video and audio streams as wide as the 128 latent channels, for the demo."
