@@ -29,7 +29,7 @@ def main():
         for f in files:
             for r in json.loads(f.read_text()):
                 if 'error' in r: continue
-                r = {k: v for k, v in r.items() if k not in ('oom_memory', 'validation_oom_memory', 'host_profile')}
+                r = {k: v for k, v in r.items() if k not in ('oom_memory', 'validation_oom_memory', 'host_profile', 'memory_after')}
                 r = dict(r, card=host, date=date, run=f'{d.name}/{f.stem}', source=str(f))
                 if r['scheme'] == 'no-offload': r['variant'] = 'ltx2lora no offload (bf16 adapters, 8-bit AdamW' + (
                     (f", {r['kept_blocks']} blocks keep their activations" if r.get('kept_blocks') else '') +

@@ -416,6 +416,9 @@ def main():
                 from torch._dynamo.utils import counters
                 row['cudagraph_skips'] = counters['inductor'].get('cudagraph_skips', 0)
                 print('CUDA graph counters:', {k: v for k, v in counters['inductor'].items() if 'cudagraph' in k}, flush=True)
+                if cuda:                                 # what the graph trees' pool holds after the steps
+                    row['memory_after'] = memory_report(device)
+                    print('memory after the steps:', json.dumps(row['memory_after'].get('segments')), flush=True)
             row['matches_first_scheme'] = (abs(row['loss0'] - ref[0]) <= 1e-2 * abs(ref[0]) and
                                            abs(row['lora_grad_norm0'] - ref[1]) <= 1e-2 * abs(ref[1]))
         except torch.OutOfMemoryError as e:
