@@ -13,3 +13,10 @@ guide_same_call() {
 optimizer_alone() {
   timeout ${1:-90} python3 benchmarks/optimizer_bench.py --out $O/optimizer.json > $O/optimizer_log.txt 2>&1
 }
+
+# one run of offload_bench.py, stopped after LIMIT seconds: $O/NAME.json and its log $O/NAME_log.txt
+# usage: bench NAME LIMIT SCHEMES [more offload_bench.py arguments]  (prefix VAR=value to set its environment)
+bench() {
+  local name=$1 limit=$2 schemes=$3; shift 3
+  timeout $limit python3 benchmarks/offload_bench.py --schemes $schemes "$@" --out $O/$name.json > $O/${name}_log.txt 2>&1
+}

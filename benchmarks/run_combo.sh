@@ -3,5 +3,4 @@
 # kernels launched as one) against the plain compiled step, no offload, batch 1: launches and host time per step.
 set -u
 source benchmarks/device_common.sh
-timeout 215 python3 benchmarks/offload_bench.py --schemes no-offload+compile/b1,no-offload+compile+combo/b1 \
-    --steps 3 --warmup 2 --host-profile --time-budget 200 --out $O/speed.json > $O/speed_log.txt 2>&1
+bench speed 215 no-offload+compile/b1,no-offload+compile+combo/b1 --steps 3 --warmup 2 --host-profile --time-budget 200

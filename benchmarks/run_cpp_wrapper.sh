@@ -8,9 +8,7 @@ set -u
 source benchmarks/device_common.sh
 ( export CUDA_VISIBLE_DEVICES=1
   guide_same_call
-  timeout 300 python3 benchmarks/offload_bench.py --schemes ltx2lora+compile@32/b1,ltx2lora+compile+cppwrapper@32/b1 \
-      --steps 4 --warmup 3 --time-budget 200 --out $O/capped.json > $O/capped_log.txt 2>&1 ) &
-CUDA_VISIBLE_DEVICES=0 timeout 500 python3 benchmarks/offload_bench.py \
-    --schemes ltx2lora+compile@24/b1,ltx2lora+compile+noasserts@24/b1,ltx2lora+compile+cppwrapper@24/b1 \
-    --steps 4 --warmup 3 --time-budget 420 --out $O/speed.json > $O/speed_log.txt 2>&1
+  bench capped 300 ltx2lora+compile@32/b1,ltx2lora+compile+cppwrapper@32/b1 --steps 4 --warmup 3 --time-budget 200 ) &
+CUDA_VISIBLE_DEVICES=0 bench speed 500 ltx2lora+compile@24/b1,ltx2lora+compile+noasserts@24/b1,ltx2lora+compile+cppwrapper@24/b1 \
+    --steps 4 --warmup 3 --time-budget 420
 wait

@@ -8,9 +8,8 @@ set -u
 source benchmarks/device_common.sh
 ( export CUDA_VISIBLE_DEVICES=1
   guide_same_call
-  timeout 300 python3 benchmarks/offload_bench.py --schemes ltx2lora~0.6+compile@32/b1,ltx2lora~0.75+compile@24/b1 \
-      --steps 4 --warmup 3 --time-budget 220 --out $O/capped.json > $O/capped_log.txt 2>&1 ) &
-CUDA_VISIBLE_DEVICES=0 timeout 520 python3 benchmarks/offload_bench.py \
-    --schemes no-offload+compile+keep/b1,no-offload+compile+keep+cudagraphs/b1,ltx2lora~0.6+compile+cudagraphs@32/b1,ltx2lora~0.75+compile+cudagraphs@24/b1 \
-    --steps 4 --warmup 3 --profile --time-budget 440 --out $O/speed.json > $O/speed_log.txt 2>&1
+  bench capped 300 ltx2lora~0.6+compile@32/b1,ltx2lora~0.75+compile@24/b1 --steps 4 --warmup 3 --time-budget 220 ) &
+CUDA_VISIBLE_DEVICES=0 bench speed 520 \
+    no-offload+compile+keep/b1,no-offload+compile+keep+cudagraphs/b1,ltx2lora~0.6+compile+cudagraphs@32/b1,ltx2lora~0.75+compile+cudagraphs@24/b1 \
+    --steps 4 --warmup 3 --profile --time-budget 440
 wait

@@ -6,7 +6,7 @@ set -u
 source benchmarks/device_common.sh
 ( export CUDA_VISIBLE_DEVICES=1
   guide_same_call ) &
-CUDA_VISIBLE_DEVICES=0 TORCH_LOGS=perf_hints timeout 450 python3 benchmarks/offload_bench.py \
-    --schemes no-offload/b1,ltx2lora+compile+cudagraphs@24/b1,ltx2lora+compile+cudagraphs@32/b1,no-offload+compile+cudagraphs/b1,no-offload+compile/b1 \
-    --steps 4 --warmup 2 --profile --host-profile --top-kernels 15 --time-budget 400 --out $O/speed.json > $O/speed_log.txt 2>&1
+CUDA_VISIBLE_DEVICES=0 TORCH_LOGS=perf_hints bench speed 450 \
+    no-offload/b1,ltx2lora+compile+cudagraphs@24/b1,ltx2lora+compile+cudagraphs@32/b1,no-offload+compile+cudagraphs/b1,no-offload+compile/b1 \
+    --steps 4 --warmup 2 --profile --host-profile --top-kernels 15 --time-budget 400
 wait

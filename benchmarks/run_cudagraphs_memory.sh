@@ -8,10 +8,8 @@
 set -u
 source benchmarks/device_common.sh
 ( export CUDA_VISIBLE_DEVICES=1
-  timeout 200 python3 benchmarks/offload_bench.py --alloc-sites --schemes ltx2lora+compile+cudagraphs@24/b1 \
-      --steps 2 --warmup 2 --time-budget 180 --out $O/cudagraphs24.json > $O/cudagraphs24_log.txt 2>&1
+  bench cudagraphs24 200 ltx2lora+compile+cudagraphs@24/b1 --alloc-sites --steps 2 --warmup 2 --time-budget 180
   guide_same_call ) &
-CUDA_VISIBLE_DEVICES=0 timeout 420 python3 benchmarks/offload_bench.py \
-    --schemes no-offload/b1,no-offload+compile/b1,no-offload+compile+cppwrapper/b1,no-offload+compile+cudagraphs/b1 \
-    --steps 4 --warmup 3 --profile --time-budget 360 --out $O/speed.json > $O/speed_log.txt 2>&1
+CUDA_VISIBLE_DEVICES=0 bench speed 420 no-offload/b1,no-offload+compile/b1,no-offload+compile+cppwrapper/b1,no-offload+compile+cudagraphs/b1 \
+    --steps 4 --warmup 3 --profile --time-budget 360
 wait

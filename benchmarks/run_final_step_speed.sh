@@ -9,7 +9,7 @@ source benchmarks/device_common.sh
 ( export CUDA_VISIBLE_DEVICES=1
   optimizer_alone 60
   guide_same_call ) &
-CUDA_VISIBLE_DEVICES=0 timeout 400 python3 benchmarks/offload_bench.py \
-    --schemes no-offload/b1,ltx2lora+compile@24/b1,ltx2lora+compile@32/b1,no-offload+compile/b1,no-offload+compile+cudagraphs/b1 \
-    --steps 4 --warmup 2 --profile --host-profile --top-kernels 15 --time-budget 330 --out $O/speed.json > $O/speed_log.txt 2>&1
+CUDA_VISIBLE_DEVICES=0 bench speed 400 \
+    no-offload/b1,ltx2lora+compile@24/b1,ltx2lora+compile@32/b1,no-offload+compile/b1,no-offload+compile+cudagraphs/b1 \
+    --steps 4 --warmup 2 --profile --host-profile --top-kernels 15 --time-budget 330
 wait

@@ -10,11 +10,8 @@ set -u
 source benchmarks/device_common.sh
 ( export CUDA_VISIBLE_DEVICES=1
   guide_same_call
-  timeout 300 python3 benchmarks/offload_bench.py --schemes ltx2lora+compile@24/b1,ltx2lora+compile@32/b1 \
-      --steps 4 --warmup 3 --time-budget 220 --out $O/capped.json > $O/capped_log.txt 2>&1 ) &
+  bench capped 300 ltx2lora+compile@24/b1,ltx2lora+compile@32/b1 --steps 4 --warmup 3 --time-budget 220 ) &
 ( export CUDA_VISIBLE_DEVICES=0
-  timeout 260 python3 benchmarks/offload_bench.py --schemes ltx2lora~0.6+compile@48/b1,ltx2lora~0.6+compile+cudagraphs@48/b1 \
-      --steps 4 --warmup 3 --time-budget 200 --out $O/graphs48.json > $O/graphs48_log.txt 2>&1
-  timeout 200 python3 benchmarks/offload_bench.py --alloc-sites --schemes ltx2lora~0.6+compile+cudagraphs@32/b1 \
-      --steps 2 --warmup 2 --time-budget 180 --out $O/graphs32.json > $O/graphs32_log.txt 2>&1 )
+  bench graphs48 260 ltx2lora~0.6+compile@48/b1,ltx2lora~0.6+compile+cudagraphs@48/b1 --steps 4 --warmup 3 --time-budget 200
+  bench graphs32 200 ltx2lora~0.6+compile+cudagraphs@32/b1 --alloc-sites --steps 2 --warmup 2 --time-budget 180 )
 wait

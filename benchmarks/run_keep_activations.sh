@@ -8,9 +8,8 @@ set -u
 source benchmarks/device_common.sh
 ( export CUDA_VISIBLE_DEVICES=1
   guide_same_call
-  timeout 280 python3 benchmarks/offload_bench.py --schemes ltx2lora+compile@24/b1,ltx2lora+compile+cppwrapper@24/b1 \
-      --steps 4 --warmup 3 --time-budget 200 --out $O/capped.json > $O/capped_log.txt 2>&1 ) &
-CUDA_VISIBLE_DEVICES=0 timeout 500 python3 benchmarks/offload_bench.py \
-    --schemes no-offload/b1,no-offload+compile/b1,no-offload+compile+keep/b1,no-offload+compile+keep47/b1,no-offload+compile+keep+cudagraphs/b1,no-offload+compile+cppwrapper/b1 \
-    --steps 4 --warmup 3 --profile --time-budget 420 --out $O/speed.json > $O/speed_log.txt 2>&1
+  bench capped 280 ltx2lora+compile@24/b1,ltx2lora+compile+cppwrapper@24/b1 --steps 4 --warmup 3 --time-budget 200 ) &
+CUDA_VISIBLE_DEVICES=0 bench speed 500 \
+    no-offload/b1,no-offload+compile/b1,no-offload+compile+keep/b1,no-offload+compile+keep47/b1,no-offload+compile+keep+cudagraphs/b1,no-offload+compile+cppwrapper/b1 \
+    --steps 4 --warmup 3 --profile --time-budget 420
 wait
