@@ -20,3 +20,8 @@ bench() {
   local name=$1 limit=$2 schemes=$3; shift 3
   timeout $limit python3 benchmarks/offload_bench.py --schemes $schemes "$@" --out $O/$name.json > $O/${name}_log.txt 2>&1
 }
+
+# the guide's outputs as one file (a call brings back at most 8 files): $O/guide.tgz
+pack_guide() {
+  [ -d $O/guide ] && tar czf $O/guide.tgz -C $O guide && rm -rf $O/guide
+}

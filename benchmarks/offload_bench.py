@@ -10,6 +10,7 @@ Each scheme is `name@CAP/bN`: `no-offload/b1`, `ltx2lora@24/b1`, `ltx2lora-fp8@2
 `ltx2lora+compile@24/b1`) compiles each transformer block's forward (ltx2lora.speed.compile_blocks, regional), with the
 gradient checkpointing inside the compiled blocks (`+outerckpt`: ltx-core's checkpointing around them, as before;
 `+cudagraphs`: the compiled blocks replayed as CUDA graphs; `+combo`: Inductor's combo kernels; `+cppwrapper`: Inductor's C++ wrapper (implies `+noasserts`: no input size/stride checks in the compiled code);
+`+nopack`: the adapters not packed into one buffer, so the 8-bit AdamW makes one kernel call per tensor;
 `+keep`: blocks keep their activations instead of recomputing them where the budget leaves memory over, as the trainer
 picks them with `acceleration.checkpoint_blocks: auto`; `+keepN`: the last N resident blocks). Writes a JSON list of rows (scheme, cap_gib, batch, s_per_step, peak_gib,
 pcie_gb_per_step, gpu_busy_s, card, date, ...).
@@ -37,6 +38,7 @@ def parse_scheme(s):
     d = _parse(s2); d.update(scheme=s, stream_fraction=frac)
     d['compile'] = '+compile' in d['kind']; d['kind'] = d['kind'].replace('+compile', '')
     d['grad_buffer'] = '+nogradbuf' not in d['kind']; d['kind'] = d['kind'].replace('+nogradbuf', '')
+    d['packed'] = '+nopack' not in d['kind']; d['kind'] = d['kind'].replace('+nopack', '')
     d['recompute_inside'] = '+outerckpt' not in d['kind']; d['kind'] = d['kind'].replace('+outerckpt', '')
     d['cuda_graphs'] = '+cudagraphs' in d['kind']; d['kind'] = d['kind'].replace('+cudagraphs', '')
     d['combo'] = '+combo' in d['kind']; d['kind'] = d['kind'].replace('+combo', '')
@@ -293,6 +295,13 @@ def main():
                        planned_resident_gib=plan.resident_bytes / GiB, planned_activation_gib=act / GiB,
                        extra_margin_gib=spec.get('extra_gib', 0))
         stamp(f"{spec['scheme']}: set up")
+        row['packed'] = spec['packed']
+        if spec['packed']:                           # as the trainer: the adapters in one buffer (one optimizer kernel call)
+            from ltx2lora.lora import pack_parameters
+            pack_parameters(lora)
+        else:                                        # each adapter its own tensor (the optimizer: one call per tensor)
+            for p in lora:
+                if getattr(p, '_ltx2lora_packed', False): p.data = p.data.clone(); del p._ltx2lora_packed
         keep = []
         if spec['keep'] is not None:
             vt, at = (3432, 97) if not args.tiny else (8, 13)
@@ -433,6 +442,7 @@ def main():
             import traceback; traceback.print_exc()
             row['error'] = f'{type(e).__name__}: {str(e)[:300]}'
         if compiled is not None: row['compile_s_first_call'] = compiled.compile_seconds
+        row['optimizer_runs'] = [len(r.params) for runs in (getattr(opt, '_runs', None) or []) for r in runs]   # packed: one call each
         del opt
         if spec['grad_buffer']: grads.close(); del grads
         for p in lora: p.grad = None

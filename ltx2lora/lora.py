@@ -13,7 +13,8 @@ from .core import atomic_path
 
 # %% auto #0
 __all__ = ['LORA_KEY_PREFIX', 'checkpoint_is_fp8', 'load_transformer', 'LoraTargetError', 'LoraTargets', 'lora_targets',
-           'add_lora', 'lora_parameters', 'GradientBuffer', 'lora_state_dict', 'save_lora', 'read_lora', 'load_lora']
+           'add_lora', 'lora_parameters', 'packed_buffer', 'GradientBuffer', 'pack_parameters', 'lora_state_dict',
+           'save_lora', 'read_lora', 'load_lora']
 
 # %% ../nbs/05_lora.ipynb #3e1559b0
 _FP8 = ('F8_E4M3', 'F8_E5M2')
@@ -166,19 +167,38 @@ def lora_parameters(model, # a PEFT model from `add_lora`
     return [p for _, p in sorted(model.named_parameters(), key=lambda t: t[0]) if p.requires_grad]
 
 # %% ../nbs/05_lora.ipynb #aa004f49
+def _packed_layout(params:list, align:int)->list:
+    "[(device, dtype, [(param, offset)], size)]: params grouped by device and dtype, each at a multiple of `align` values."
+    groups = {}
+    for p in params: groups.setdefault((p.device, p.dtype), []).append(p)
+    layout = []
+    for (device, dtype), ps in groups.items():
+        offset, places = 0, []
+        for p in ps:
+            places.append((p, offset)); offset += -(-p.numel() // align) * align
+        layout.append((device, dtype, places, offset))
+    return layout
+
+def packed_buffer(t)->'torch.Tensor|None': # None unless `t` was placed by `pack_parameters` or `GradientBuffer`
+    "The whole buffer that `pack_parameters` or `GradientBuffer` placed tensor `t` in (its gaps hold zeros), or None."
+    import torch
+    if not getattr(t, '_ltx2lora_packed', False): return None
+    storage = t.untyped_storage()
+    return torch.empty(0, dtype=t.dtype, device=t.device).set_(storage, 0, (storage.nbytes() // t.element_size(),))
+
 class GradientBuffer:
     "The gradients of `params` as views into one contiguous buffer per (device, dtype), allocated once."
     def __init__(self, params:list, # the trainable parameters (`lora_parameters`)
+                 align:int=256, # each gradient starts at a multiple of this many values (`pack_parameters`' layout)
                 ):
         import torch, weakref
         self.params, self.buffers, self._views, self.reached = list(params), [], [], set()
-        groups = {}
-        for p in self.params: groups.setdefault((p.device, p.dtype), []).append(p)
-        for (device, dtype), ps in groups.items():
-            flat = torch.zeros(sum(p.numel() for p in ps), dtype=dtype, device=device)
-            offset = 0
-            for p in ps:
-                self._views.append((p, flat[offset:offset + p.numel()].view_as(p))); offset += p.numel()
+        for device, dtype, places, size in _packed_layout(self.params, align):
+            flat = torch.zeros(size, dtype=dtype, device=device)
+            for p, offset in places:
+                view = flat[offset:offset + p.numel()].view_as(p)
+                view._ltx2lora_packed = True             # `packed_buffer` finds the buffer from it
+                self._views.append((p, view))
             self.buffers.append(flat)
         me = weakref.ref(self)                           # the hooks must not keep the buffer alive
         def reached(p):
@@ -217,7 +237,29 @@ class GradientBuffer:
 
     def __repr__(self): return f'GradientBuffer({len(self.params)} gradients, {self.nbytes / 1e6:.1f} MB in {len(self.buffers)} buffer(s))'
 
-# %% ../nbs/05_lora.ipynb #3f5973be
+# %% ../nbs/05_lora.ipynb #d417441e
+def pack_parameters(params:list, # the trainable parameters (`lora_parameters`), on their device
+                    align:int=256, # each parameter starts at a multiple of this many values
+                   )->list: # the buffers, one per (device, dtype)
+    "Make every parameter a view into one zeroed buffer per (device, dtype), laid out as `GradientBuffer` lays out gradients."
+    import torch
+    buffers = []
+    for device, dtype, places, size in _packed_layout(list(params), align):
+        flat = packed_buffer(places[0][0])
+        if flat is not None and flat.numel() == size and all(
+                packed_buffer(p) is not None and p.data_ptr() == flat.data_ptr() + offset * flat.element_size()
+                for p, offset in places):
+            buffers.append(flat); continue               # packed already, in this layout
+        flat = torch.zeros(size, dtype=dtype, device=device)
+        with torch.no_grad():
+            for p, offset in places:
+                view = flat[offset:offset + p.numel()].view_as(p)
+                view.copy_(p.data); p.data = view
+                p._ltx2lora_packed = True                # `packed_buffer` finds the buffer from it
+        buffers.append(flat)
+    return buffers
+
+# %% ../nbs/05_lora.ipynb #009a7507
 LORA_KEY_PREFIX = 'diffusion_model.'   # ComfyUI / ltx-core prefix of every LoRA key
 
 def _lora_layers(model)->dict:

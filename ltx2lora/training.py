@@ -314,6 +314,7 @@ def _adamw8bit_class():
     if lean: update_8bit, update_32bit = ops.optimizer_update_8bit_blockwise.default, ops.optimizer_update_32bit.default
     class AdamW8bit(bnb.optim.AdamW8bit):
         _lean = lean   # False: every step is bitsandbytes' own (still without the per-parameter waits)
+        _runs = None   # per group: the `_PackedRun`s of packed adapters, found at the first lean step
         @torch.no_grad()
         def step(self, closure=None, # re-evaluates the model and returns the loss (torch's optimizer protocol)
                 ):
@@ -330,10 +331,24 @@ def _adamw8bit_class():
             name, states, mng = self.optimizer_name, self.state, self.mng
             skip_zeros, unorm = self.args.skip_zeros, self.args.max_unorm > 0.0
             overrides = mng.index2config or mng.pid2config
+            if self._runs is None or len(self._runs) != len(self.param_groups):
+                self._runs = [_packed_runs(self, gindex, group, overrides) for gindex, group in enumerate(self.param_groups)]
+            runs, repack = self._runs, False
             for gindex, group in enumerate(self.param_groups):   # bitsandbytes' get_config, once per group
                 betas, eps, lr, wd = group['betas'], group['eps'], group['lr'], group['weight_decay']
                 b1, b2, b3, alpha = betas[0], betas[1], betas[2] if len(betas) >= 3 else 0.0, group.get('alpha', 0.0)
-                for pindex, p in enumerate(group['params']):
+                params, covered = group['params'], None
+                for run in runs[gindex]:                         # packed adapters: one kernel call per run
+                    ready = run.ready(states)
+                    if ready is None: continue                   # one by one below, this step
+                    if ready is False: repack = True; continue   # states replaced (load_state_dict): found again next step
+                    for q in run.params: states[q]['step'] = ready
+                    update_8bit(name, run.g, run.p, run.s1, run.s2, b1, b2, b3, alpha, eps, ready, lr, run.qmap1,
+                                run.qmap2, run.a1, run.a2, wd, 1.0, skip_zeros)
+                    if covered is None: covered = [False] * len(params)
+                    covered[run.first:run.first + len(run.params)] = [True] * len(run.params)
+                for pindex, p in enumerate(params):
+                    if covered is not None and covered[pindex]: continue
                     g = p.grad
                     if g is None: continue
                     state = states[p]
@@ -351,9 +366,85 @@ def _adamw8bit_class():
                     else:   # float32 states (tensors under min_8bit_size), no max_unorm: unorm_vec None, param_norm 0
                         update_32bit(name, g, p, s1, state['state2'], None, 0.0, 0.0, b1, b2, b3, alpha, eps, wd,
                                      step, lr, 1.0, skip_zeros)
+            if repack: self._runs = None
             return loss
     AdamW8bit.__qualname__ = 'AdamW8bit'
     return AdamW8bit
+
+_STATE_BLOCK = 256        # bitsandbytes' 8-bit states: one absmax per 256 values (`Optimizer2State.init_state`)
+_MAX_RUN = 2**30          # values per kernel call (its sizes are 32-bit integers)
+
+class _PackedRun:
+    "Consecutive adapters whose values, gradients and 8-bit states are each one stretch of memory, laid out alike."
+    def __init__(self, optimizer, first:int, params:list):
+        import torch
+        from ltx2lora.lora import packed_buffer
+        states, isz = optimizer.state, params[0].element_size()
+        pbuf, gbuf = packed_buffer(params[0]), packed_buffer(params[0].grad)
+        offset = lambda q: (q.data_ptr() - pbuf.data_ptr()) // isz
+        start, end = offset(params[0]), offset(params[-1]) + params[-1].numel()
+        n, st0 = end - start, states[params[0]]
+        self.first, self.params, self.qmap1, self.qmap2 = first, list(params), st0['qmap1'], st0['qmap2']
+        self.p, self.g = pbuf[start:end], gbuf[start:end]
+        zero1, zero2 = int(self.qmap1.abs().argmin()), int(self.qmap2.abs().argmin())   # the codes of 0.0
+        dev = self.p.device
+        # the gaps between adapters (under 256 values, only where a size is not a multiple of 256) hold zeros that
+        # stay zero: zero gradient, zero states (coded as 0.0, not as code 0) and zero values
+        self.s1, self.s2 = torch.full((n,), zero1, dtype=torch.uint8, device=dev), torch.full((n,), zero2, dtype=torch.uint8, device=dev)
+        blocks = -(-n // _STATE_BLOCK)
+        self.a1, self.a2 = torch.zeros(blocks, device=dev), torch.zeros(blocks, device=dev)
+        self._expect = []
+        for q in self.params:                            # the states move into the run's buffers; the dict keeps views
+            st, o = states[q], offset(q) - start
+            views = []
+            for key, flat, at, size in (('state1', self.s1, o, q.numel()), ('state2', self.s2, o, q.numel()),
+                                        ('absmax1', self.a1, o // _STATE_BLOCK, st['absmax1'].numel()),
+                                        ('absmax2', self.a2, o // _STATE_BLOCK, st['absmax2'].numel())):
+                view = flat[at:at + size].view_as(st[key]); view.copy_(st[key]); st[key] = view; views.append(view)
+            self._expect.append((q, views[0], q.data_ptr(), q.grad.data_ptr()))
+
+    def ready(self, states)->'int|None|bool':
+        "The step count to run with; None: update one by one this time (a missing gradient, unequal steps); False: re-pack."
+        step = None
+        for q, s1, pptr, gptr in self._expect:
+            g, st = q.grad, states.get(q)
+            if st is None or st.get('state1') is not s1 or q.data_ptr() != pptr: return False
+            if g is None or g.data_ptr() != gptr: return None
+            if step is None: step = st['step']
+            elif st['step'] != step: return None
+        return step + 1
+
+def _packed_runs(optimizer, gindex:int, group:dict, overrides)->list:
+    "The `_PackedRun`s of a parameter group: adapters packed by `pack_parameters` with gradients in a `GradientBuffer`."
+    import torch
+    from ltx2lora.lora import packed_buffer
+    states, runs, cur = optimizer.state, [], []
+    def fits(q):                                         # one kernel call makes bitsandbytes' own update for q
+        st, g = states.get(q), q.grad
+        return (st is not None and st.get('state1') is not None and st['state1'].dtype == torch.uint8 and g is not None
+                and g.dtype == q.dtype and q.is_contiguous() and g.is_contiguous() and not optimizer.is_paged
+                and not (overrides and id(q) in optimizer.mng.pid2config) and packed_buffer(q) is not None
+                and packed_buffer(g) is not None)
+    def place(q):                                        # (value buffer, offset, gradient buffer, offset)
+        pb, gb, isz = packed_buffer(q), packed_buffer(q.grad), q.element_size()
+        return pb.data_ptr(), (q.data_ptr() - pb.data_ptr()) // isz, gb.data_ptr(), (q.grad.data_ptr() - gb.data_ptr()) // isz
+    def follows(prev, q):                                # q right after prev, values and gradients alike
+        (pb0, po, gb0, go), (pb, o, gb, h) = place(prev), place(q)
+        end = po + prev.numel()
+        return (pb == pb0 and gb == gb0 and o == h and po == go and o % _STATE_BLOCK == 0 and end <= o < end + _STATE_BLOCK
+                and states[q]['step'] == states[prev]['step'] and states[q]['qmap1'] is states[prev]['qmap1']
+                and o + q.numel() - place(cur[0])[1] <= _MAX_RUN)
+    def close():
+        if len(cur) > 1: runs.append(_PackedRun(optimizer, first, cur[:]))
+        cur.clear()
+    first = 0
+    for pindex, q in enumerate(group['params']):
+        ok = fits(q) and (overrides is None or not overrides or (gindex, pindex) not in optimizer.mng.index2config)
+        if ok and cur and follows(cur[-1], q): cur.append(q); continue
+        close()
+        if ok and place(q)[1] == place(q)[3] and place(q)[1] % _STATE_BLOCK == 0: cur.append(q); first = pindex
+    close()
+    return runs
 
 _SCHEDULER_PARAMS = {'constant': {}, 'linear': dict(start_factor=1.0, end_factor=0.1), 'cosine': dict(eta_min=0.0),
                      'cosine_with_restarts': dict(T_0=None, T_mult=1, eta_min=0.0), 'polynomial': dict(power=1.0)}
@@ -399,7 +490,7 @@ def make_scheduler(optimizer,
     lr = optimizer.param_groups[0]['lr']
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor(scheduler_type, steps, warmup_steps, params, lr))
 
-# %% ../nbs/06_training.ipynb #f8590ef8
+# %% ../nbs/06_training.ipynb #4b984f22
 def checkpoint_dirs(output_dir:str|Path, # the run's `output_dir`
                     resumable:bool=False, # only those that still hold a training state
                    )->list[Path]: # complete checkpoint folders, oldest first
@@ -462,7 +553,7 @@ def read_checkpoint(checkpoint:str|Path)->dict:
     import torch
     return torch.load(Path(checkpoint)/'training_state.pt', map_location='cpu', weights_only=False)
 
-# %% ../nbs/06_training.ipynb #4b984f22
+# %% ../nbs/06_training.ipynb #9d222f74
 class NonFiniteLossError(RuntimeError):
     "Training stopped after `max_nonfinite_steps` steps in a row with a NaN/inf loss or gradient."
 
@@ -500,7 +591,7 @@ def _unsupported(cfg:TrainingConfig)->list[ConfigProblem]:
                                    'use bf16 (or no for fp32)', 'fp16'))
     return probs
 
-# %% ../nbs/06_training.ipynb #0f20a41d
+# %% ../nbs/06_training.ipynb #36434205
 class LoraTrainer:
     "A LoRA training run on the real LTX-2 classes: build it from a config, then `fit()`."
     def __init__(self,
@@ -639,6 +730,7 @@ class LoraTrainer:
     def place_models(self, device:str):
         "Move the transformer (adapters included) and the connectors to `device`, streaming block weights if planned."
         from ltx2lora.offload import BlockStreamer, check_host_ram
+        from ltx2lora.lora import pack_parameters
         plan = self.offload_plan(device)
         graphs = self.use_cuda_graphs(device, plan)
         keep = self.kept_activation_blocks(device, plan, cuda_graphs=graphs)
@@ -651,6 +743,7 @@ class LoraTrainer:
             self.streamer = BlockStreamer(self.model.get_base_model().transformer_blocks, plan, device=device,
                                           compute_dtype=self.compute_dtype, model=self.model.get_base_model()).attach()
         self.model.to(device); self.connectors.to(device)   # streamed weights skip `.to()`: they stay in pinned RAM
+        pack_parameters(self.params)                      # one buffer: one optimizer kernel call for all adapters
         from ltx2lora.speed import compile_blocks
         if self.compiled is None:
             self.compiled = compile_blocks(self.model, self.cfg.acceleration.compile, str(device), log=self.log,
@@ -899,7 +992,7 @@ def _find_lora(path:str|Path)->Path:
     if not found: raise FileNotFoundError(f'model.load_checkpoint: no *step_*.safetensors under {p}')
     return found[-1]
 
-# %% ../nbs/06_training.ipynb #70ac4595
+# %% ../nbs/06_training.ipynb #c541dd5e
 def plot_losses(history:list[dict]|str|Path, # metrics (dicts with step, loss, video_loss, audio_loss) or a metrics.jsonl
                 path:str|Path|None=None, # PNG to write (atomically); None: only return the figure
                 smooth:int=10, # window of the moving average drawn over the raw values
@@ -942,7 +1035,7 @@ def train(config:TrainingConfig|dict|str|Path, # a config object, a dict, a YAML
     try: return trainer.fit(steps)
     finally: close_distributed(trainer.dist)
 
-# %% ../nbs/06_training.ipynb #ab82a839
+# %% ../nbs/06_training.ipynb #36964dd0
 def demo_model_config(width:int=128, # video and audio stream width (heads of 32)
                      )->dict: # an LTX-2 checkpoint config (`ltx2lora.testing.tiny_ltx2_config` with wider streams)
     "The tiny LTX-2 config with video and audio streams as wide as the 128 latent channels, for the demo."
