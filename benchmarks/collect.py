@@ -21,10 +21,10 @@ def guide_rows(path, card, date, run):
 def main():
     rows = []
     for d in map(Path, sys.argv[1:]):
-        hf = next((f for f in (d/'host.txt', d/'call1_host.txt', d/'call2_guide_host.txt') if f.exists()), None)
+        hf = next((f for f in (d/'host.txt', d/'call1_host.txt', d/'call1_guide_host.txt', d/'call2_guide_host.txt') if f.exists()), None)
         host = hf.read_text().splitlines()[1].split(',')[0] if hf else 'unknown'
         date = d.name[:10]
-        files = sorted(d.glob('ltx2lora_run*.json')) + sorted(f for p in ('call*_speed.json', 'call*_compile.json', 'call*_ddp*.json', 'call*_gpu1.json', 'call*_capped.json', 'call*_cudagraphs_from_log.json')
+        files = sorted(d.glob('ltx2lora_run*.json')) + sorted(f for p in ('call*_speed.json', 'call*_compile.json', 'call*_ddp*.json', 'call*_gpu1.json', 'call*_capped.json', 'call*_cudagraphs_from_log.json', 'call*_packed.json', 'call*_fp8.json', 'call*_graphs*.json')
                                                              for f in d.glob(p))
         for f in files:
             for r in json.loads(f.read_text()):
