@@ -10,6 +10,7 @@ Each scheme is `name@CAP/bN`: `no-offload/b1`, `ltx2lora@24/b1`, `ltx2lora-fp8@2
 `ltx2lora+compile@24/b1`) compiles each transformer block's forward (ltx2lora.speed.compile_blocks, regional), with the
 gradient checkpointing inside the compiled blocks (`+outerckpt`: ltx-core's checkpointing around them, as before;
 `+cudagraphs`: the compiled blocks replayed as CUDA graphs; `+combo`: Inductor's combo kernels; `+cppwrapper`: Inductor's C++ wrapper (implies `+noasserts`: no input size/stride checks in the compiled code);
+`+static`: the streamed weights marked as static inputs (`torch._dynamo.mark_static_address`, unguarded) for the CUDA graphs;
 `+nopack`: the adapters not packed into one buffer, so the 8-bit AdamW makes one kernel call per tensor;
 `+keep`: blocks keep their activations instead of recomputing them where the budget leaves memory over, as the trainer
 picks them with `acceleration.checkpoint_blocks: auto`; `+keepN`: the last N resident blocks). Writes a JSON list of rows (scheme, cap_gib, batch, s_per_step, peak_gib,
@@ -41,6 +42,7 @@ def parse_scheme(s):
     d['packed'] = '+nopack' not in d['kind']; d['kind'] = d['kind'].replace('+nopack', '')
     d['recompute_inside'] = '+outerckpt' not in d['kind']; d['kind'] = d['kind'].replace('+outerckpt', '')
     d['cuda_graphs'] = '+cudagraphs' in d['kind']; d['kind'] = d['kind'].replace('+cudagraphs', '')
+    d['static_streamed'] = '+static' in d['kind']; d['kind'] = d['kind'].replace('+static', '')
     d['combo'] = '+combo' in d['kind']; d['kind'] = d['kind'].replace('+combo', '')
     d['cpp_wrapper'] = '+cppwrapper' in d['kind']; d['kind'] = d['kind'].replace('+cppwrapper', '')
     d['no_asserts'] = '+noasserts' in d['kind'] or d['cpp_wrapper']; d['kind'] = d['kind'].replace('+noasserts', '')
@@ -290,6 +292,10 @@ def main():
             from ltx2lora.distributed import ranks_on_this_machine
             check_host_ram(plan, copies=ranks_on_this_machine())
             streamer = BlockStreamer(model.transformer_blocks, plan, device=device, model=model).attach()
+            if spec['static_streamed']:              # the streamed weights as static inputs of the CUDA graphs (their slot addresses)
+                for pk in streamer.packs.values():
+                    for name, lin, *_ in pk['entries']: torch._dynamo.mark_static_address(lin.weight, guard=False)
+            row['static_streamed'] = spec['static_streamed']
             model.to(device)                             # the rest (streamed weights stay in pinned RAM), as the trainer
             row.update(streamed_fraction=round(plan.streamed_fraction, 4), planned_pcie_gb=plan.pcie_bytes_per_step / 1e9,
                        planned_resident_gib=plan.resident_bytes / GiB, planned_activation_gib=act / GiB,
