@@ -25,3 +25,17 @@ bench() {
 pack_guide() {
   [ -d $O/guide ] && tar czf $O/guide.tgz -C $O guide && rm -rf $O/guide
 }
+
+# the guide's method, then ltx2lora's compiled 24 and 32 GiB plans, for the same-call ratios: $O/guide/, $O/capped.json
+# usage: guide_and_plans LIMIT [more offload_bench.py arguments]
+guide_and_plans() {
+  local limit=$1; shift
+  guide_same_call
+  bench capped $limit ltx2lora+compile@24/b1,ltx2lora+compile@32/b1 --steps 4 --warmup 3 "$@"
+}
+
+# the 8-bit optimizer step alone (limit in s: $1), then the guide's method for the same-call comparison
+optimizer_and_guide() {
+  optimizer_alone $1
+  guide_same_call
+}

@@ -6,9 +6,7 @@
 # without offloading (information only: they ran out of memory at 24 GiB in the previous call).
 set -u
 source benchmarks/device_common.sh
-( export CUDA_VISIBLE_DEVICES=1
-  optimizer_alone 60
-  guide_same_call ) &
+( export CUDA_VISIBLE_DEVICES=1; optimizer_and_guide 60 ) &
 CUDA_VISIBLE_DEVICES=0 bench speed 400 \
     no-offload/b1,ltx2lora+compile@24/b1,ltx2lora+compile@32/b1,no-offload+compile/b1,no-offload+compile+cudagraphs/b1 \
     --steps 4 --warmup 2 --profile --host-profile --top-kernels 15 --time-budget 330

@@ -8,9 +8,7 @@
 # 24 and 32 GiB plans without the second input checks (the library's default now) for the same-call ratios.
 set -u
 source benchmarks/device_common.sh
-( export CUDA_VISIBLE_DEVICES=1
-  guide_same_call
-  bench capped 300 ltx2lora+compile@24/b1,ltx2lora+compile@32/b1 --steps 4 --warmup 3 --time-budget 220 ) &
+( export CUDA_VISIBLE_DEVICES=1; guide_and_plans 300 --time-budget 220 ) &
 ( export CUDA_VISIBLE_DEVICES=0
   bench graphs48 260 ltx2lora~0.6+compile@48/b1,ltx2lora~0.6+compile+cudagraphs@48/b1 --steps 4 --warmup 3 --time-budget 200
   bench graphs32 200 ltx2lora~0.6+compile+cudagraphs@32/b1 --alloc-sites --steps 2 --warmup 2 --time-budget 180 )

@@ -7,9 +7,7 @@
 # for the same-call ratios.
 set -u
 source benchmarks/device_common.sh
-( export CUDA_VISIBLE_DEVICES=1
-  guide_same_call
-  bench capped 280 ltx2lora+compile@24/b1,ltx2lora+compile@32/b1 --steps 4 --warmup 3 --profile --time-budget 260 ) &
+( export CUDA_VISIBLE_DEVICES=1; guide_and_plans 280 --profile --time-budget 260 ) &
 ( export CUDA_VISIBLE_DEVICES=0
   optimizer_alone 100
   bench packed 420 ltx2lora+compile+nopack@24/b1,ltx2lora+compile@24/b1,no-offload+compile+keep+cudagraphs/b1 --steps 4 --warmup 3 --profile --top-kernels 30 --time-budget 400 )

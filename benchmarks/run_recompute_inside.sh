@@ -7,9 +7,7 @@
 # blocks, `+outerckpt`) last for the same-call comparison.
 set -u
 source benchmarks/device_common.sh
-( export CUDA_VISIBLE_DEVICES=1
-  optimizer_alone 90
-  guide_same_call ) &
+( export CUDA_VISIBLE_DEVICES=1; optimizer_and_guide 90 ) &
 CUDA_VISIBLE_DEVICES=0 bench speed 450 \
     no-offload/b1,no-offload+compile/b1,ltx2lora+compile@24/b1,ltx2lora+compile@32/b1,no-offload+compile+outerckpt/b1 \
     --steps 4 --warmup 2 --profile --host-profile --top-kernels 15 --time-budget 420

@@ -5,9 +5,7 @@
 # the bf16 plan in one process. GPU 1: the guide's method and the 24 / 32 GiB plans again, a second same-call sample.
 set -u
 source benchmarks/device_common.sh
-( export CUDA_VISIBLE_DEVICES=1
-  guide_same_call
-  bench capped 280 ltx2lora+compile@24/b1,ltx2lora+compile@32/b1 --steps 4 --warmup 3 --profile --time-budget 260 ) &
+( export CUDA_VISIBLE_DEVICES=1; guide_and_plans 280 --profile --time-budget 260 ) &
 ( export CUDA_VISIBLE_DEVICES=0
   timeout 150 python3 benchmarks/trainer_gpu_check.py > $O/trainer_gpu_check.txt 2>&1
   bench fp8 300 ltx2lora+compile@24/b1,ltx2lora-fp8+compile@24/b1 --steps 4 --warmup 3 --profile --time-budget 280 )
