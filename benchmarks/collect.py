@@ -24,7 +24,7 @@ def main():
         hf = next((f for f in (d/'host.txt', d/'call1_host.txt', d/'call1_guide_host.txt', d/'call2_guide_host.txt') if f.exists()), None)
         host = hf.read_text().splitlines()[1].split(',')[0] if hf else 'unknown'
         date = d.name[:10]
-        files = sorted(d.glob('ltx2lora_run*.json')) + sorted(f for p in ('call*_speed.json', 'call*_compile.json', 'call*_ddp*.json', 'call*_gpu1.json', 'call*_capped.json', 'call*_cudagraphs_from_log.json', 'call*_packed.json', 'call*_fp8.json', 'call*_graphs*.json', 'call*_static.json')
+        files = sorted(d.glob('ltx2lora_run*.json')) + sorted(f for p in ('call*_speed.json', 'call*_compile.json', 'call*_ddp*.json', 'call*_gpu1.json', 'call*_capped.json', 'call*_cudagraphs_from_log.json', 'call*_packed.json', 'call*_fp8.json', 'call*_graphs*.json', 'call*_static.json', 'call*_trade.json')
                                                              for f in d.glob(p))
         for f in files:
             for r in json.loads(f.read_text()):

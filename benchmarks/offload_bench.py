@@ -13,7 +13,8 @@ gradient checkpointing inside the compiled blocks (`+outerckpt`: ltx-core's chec
 `+static`: the streamed weights marked as static inputs (`torch._dynamo.mark_static_address`, unguarded) for the CUDA graphs;
 `+nopack`: the adapters not packed into one buffer, so the 8-bit AdamW makes one kernel call per tensor;
 `+keep`: blocks keep their activations instead of recomputing them where the budget leaves memory over, as the trainer
-picks them with `acceleration.checkpoint_blocks: auto`; `+keepN`: the last N resident blocks). Writes a JSON list of rows (scheme, cap_gib, batch, s_per_step, peak_gib,
+picks them with `acceleration.checkpoint_blocks: auto`; `+keepN`: the last N resident blocks; `+tradeN`: the last N
+resident blocks keep them and the plan streams more weights to make room). Writes a JSON list of rows (scheme, cap_gib, batch, s_per_step, peak_gib,
 pcie_gb_per_step, gpu_busy_s, card, date, ...).
 
     python benchmarks/offload_bench.py --schemes no-offload/b1,ltx2lora@32/b1,ltx2lora@24/b1 --out results.json
@@ -50,6 +51,9 @@ def parse_scheme(s):
     m = re.search(r'\+keep(\d*)', d['kind'])      # +keep: blocks keep their activations as the trainer picks; +keepN: the last N
     d['keep'] = None if m is None else (int(m.group(1)) if m.group(1) else 'auto')
     if m: d['kind'] = d['kind'].replace(m.group(0), '')
+    m = re.search(r'\+trade(\d+)', d['kind'])    # +tradeN: N resident blocks keep their activations, paid for by streaming more
+    d['trade'] = 0 if m is None else int(m.group(1))
+    if m: d['kind'] = d['kind'].replace(m.group(0), ''); d['keep'] = d['trade']
     return d
 
 def _parse(s):
@@ -285,6 +289,15 @@ def main():
             slot_guess = plan_offload(model.transformer_blocks, stream_fraction=0.5, storage_dtype=storage).gpu_overhead_bytes
             bud = memory_budget(int(cap), non_block, n_lora, act, slot_guess, slots=1)
             resident = bud.resident_budget - int(spec.get('extra_gib', 0) * GiB)
+            if spec['trade']:                        # the kept activations' memory comes out of the resident weights
+                from ltx2lora.offload import estimate_kept_activation_bytes
+                vt, at = (3432, 97) if not args.tiny else (8, 13)
+                vd = model.transformer_blocks[0].attn1.to_q.base_layer.in_features
+                ad = model.transformer_blocks[0].audio_attn1.to_q.base_layer.in_features
+                per = (estimate_kept_activation_bytes(vt, at, batch=spec['batch'], video_dim=vd, audio_dim=ad)
+                       - spec['batch'] * 2 * (vt * vd + at * ad))
+                resident -= spec['trade'] * per
+                row['traded_gib'] = spec['trade'] * per / GiB
             plan = (plan_offload(model.transformer_blocks, stream_fraction=spec['stream_fraction'], storage_dtype=storage)
                     if spec['stream_fraction'] is not None else
                     plan_offload(model.transformer_blocks, resident_budget=resident, storage_dtype=storage))
