@@ -14,12 +14,12 @@ from .config import (GUIDE_AV_TARGET_MODULES, ConfigError, ConfigProblem, Traini
 from .core import atomic_path, atomic_write_text, progress
 
 # %% auto #0
-__all__ = ['TIMESTEP_SAMPLERS', 'DEMO_TARGET_MODULES', 'precomputed_root', 'CachedDataset', 'BucketBatchSampler',
+__all__ = ['TIMESTEP_SAMPLERS', 'STATE_FORMAT', 'DEMO_TARGET_MODULES', 'precomputed_root', 'CachedDataset', 'BucketBatchSampler',
            'load_connectors', 'run_connectors', 'UniformSampler', 'ShiftedLogitNormalSampler', 'make_timestep_sampler',
            'FlowMatchingInputs', 'prepare_inputs', 'flow_matching_losses', 'make_optimizer', 'lr_factor',
            'make_scheduler', 'checkpoint_dirs', 'lora_file', 'write_checkpoint', 'read_checkpoint',
-           'NonFiniteLossError', 'TrainResult', 'LoraTrainer', 'plot_losses', 'train', 'demo_model_config',
-           'write_demo_checkpoint', 'demo_config', 'demo']
+           'TrainingStateError', 'write_training_state', 'read_training_state', 'NonFiniteLossError', 'TrainResult',
+           'LoraTrainer', 'plot_losses', 'train', 'demo_model_config', 'write_demo_checkpoint', 'demo_config', 'demo']
 
 # %% ../nbs/06_training.ipynb #91072b04
 def precomputed_root(path:str|Path, # `data.preprocessed_data_root`: the `.precomputed` folder or the dataset folder
@@ -497,7 +497,7 @@ def checkpoint_dirs(output_dir:str|Path, # the run's `output_dir`
     "The complete checkpoints of a run, by step."
     d = Path(output_dir)/'checkpoints'
     found = [p for p in d.glob('step_*') if p.is_dir() and p.name[5:].isdigit() and lora_file(p).is_file()
-             and (not resumable or (p/'training_state.pt').is_file())]
+             and (not resumable or any((p/f).is_file() for f in ('training_state.json', 'training_state.pt')))]
     return sorted(found, key=lambda p: int(p.name[5:]))
 
 def lora_file(checkpoint:str|Path)->Path:
@@ -535,7 +535,7 @@ def write_checkpoint(output_dir:str|Path, # the run's `output_dir`
         save_lora(model, tmp/f'lora_weights_{final.name}.safetensors', config=config,
                   dtype=torch.float32 if precision == 'float32' else torch.bfloat16, metadata={'step': step})
         adapters = {n: p.detach().float().cpu().clone() for n, p in model.named_parameters() if p.requires_grad}
-        torch.save(dict(state, step=step, adapters=adapters, rng=_rng_state()), tmp/'training_state.pt')
+        write_training_state(dict(state, step=step, adapters=adapters, rng=_rng_state()), tmp)
         old = None
         if final.exists(): old = final.rename(root/f'.{final.name}.old')
         os.replace(tmp, final)
@@ -543,15 +543,88 @@ def write_checkpoint(output_dir:str|Path, # the run's `output_dir`
     finally:
         if tmp.exists(): shutil.rmtree(tmp, ignore_errors=True)
     for p in checkpoint_dirs(output_dir)[:-1]:   # only the newest checkpoint needs its training state
-        if int(p.name[5:]) < step: (p/'training_state.pt').unlink(missing_ok=True)
+        if int(p.name[5:]) < step:
+            for f in ('training_state.json', 'training_state.safetensors', 'training_state.pt'): (p/f).unlink(missing_ok=True)
     if keep_last_n and keep_last_n > 0:
         for p in checkpoint_dirs(output_dir)[:-keep_last_n]: shutil.rmtree(p, ignore_errors=True)
     return final
 
 def read_checkpoint(checkpoint:str|Path)->dict:
-    "The training state of a checkpoint folder."
+    "The training state of a checkpoint folder (`read_training_state`: no pickle is ever loaded)."
+    return read_training_state(checkpoint)
+
+# %% ../nbs/06_training.ipynb #6526cc1b
+STATE_FORMAT = 'ltx2lora-training-state'   # the JSON file's `format`; `version` 1
+
+class TrainingStateError(ValueError):
+    "A checkpoint's training state that cannot be read safely (a pickle, another format, a damaged file)."
+
+def _flatten_state(obj, tensors:dict, path:str='state'):
+    "The JSON-able form of `obj`; tensors and NumPy arrays go to `tensors` under their path."
     import torch
-    return torch.load(Path(checkpoint)/'training_state.pt', map_location='cpu', weights_only=False)
+    if isinstance(obj, torch.Tensor):
+        tensors[path] = obj.detach().to('cpu', copy=True).contiguous(); return {'$tensor': path}
+    if isinstance(obj, np.ndarray):
+        tensors[path] = torch.frombuffer(bytearray(np.ascontiguousarray(obj).tobytes()) or bytearray(1), dtype=torch.uint8)
+        return {'$ndarray': path, 'dtype': obj.dtype.str, 'shape': list(obj.shape)}
+    if isinstance(obj, np.generic): return obj.item()
+    if isinstance(obj, dict):
+        if all(isinstance(k, str) and not k.startswith('$') for k in obj):
+            return {k: _flatten_state(v, tensors, f'{path}.{k}') for k, v in obj.items()}
+        return {'$items': [[_flatten_state(k, tensors, f'{path}.key{i}'), _flatten_state(v, tensors, f'{path}.{i}')]
+                           for i, (k, v) in enumerate(obj.items())]}
+    if isinstance(obj, (list, tuple)):
+        items = [_flatten_state(v, tensors, f'{path}.{i}') for i, v in enumerate(obj)]
+        return {'$tuple': items} if isinstance(obj, tuple) else items
+    if obj is None or isinstance(obj, (bool, int, float, str)): return obj
+    raise TypeError(f'training state: {path} is a {type(obj).__name__}, which a state file cannot hold')
+
+def _unflatten_state(obj, tensors:dict):
+    "Inverse of `_flatten_state`."
+    if isinstance(obj, list): return [_unflatten_state(v, tensors) for v in obj]
+    if not isinstance(obj, dict): return obj
+    if '$tensor' in obj: return tensors[obj['$tensor']]
+    if '$ndarray' in obj:
+        n = math.prod(obj['shape']) * np.dtype(obj['dtype']).itemsize
+        return np.frombuffer(tensors[obj['$ndarray']].numpy().tobytes()[:n], dtype=obj['dtype']).reshape(obj['shape']).copy()
+    if '$tuple' in obj: return tuple(_unflatten_state(v, tensors) for v in obj['$tuple'])
+    if '$items' in obj: return {_unflatten_state(k, tensors): _unflatten_state(v, tensors) for k, v in obj['$items']}
+    return {k: _unflatten_state(v, tensors) for k, v in obj.items()}
+
+# %% ../nbs/06_training.ipynb #e7b28a73
+def write_training_state(state:dict, # nested dicts/lists/tuples of tensors, NumPy arrays and plain values
+                         folder:str|Path, # gets training_state.json and training_state.safetensors
+                        ):
+    "Write `state` as safetensors (the tensors) + JSON (the rest): files that cannot run code when read."
+    from safetensors.torch import save_file
+    tensors = {}
+    doc = {'format': STATE_FORMAT, 'version': 1, 'state': _flatten_state(state, tensors)}
+    folder = Path(folder)
+    with atomic_path(folder/'training_state.safetensors') as tmp: save_file(tensors, str(tmp))
+    atomic_write_text(folder/'training_state.json', json.dumps(doc))
+
+def read_training_state(folder:str|Path)->dict:
+    "Read what `write_training_state` wrote; refuse pickles and anything else with the reason and the way out."
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+    folder = Path(folder)
+    js, st = folder/'training_state.json', folder/'training_state.safetensors'
+    if not js.is_file() and (folder/'training_state.pt').exists():
+        raise TrainingStateError(
+            f'{folder/"training_state.pt"}: a pickled training state (an older ltx2lora wrote it, or someone else did); '
+            'pickles can run code when loaded, so ltx2lora does not read them. To go on from this checkpoint, start a '
+            f'new output_dir with model.load_checkpoint: {lora_file(folder)} (the adapters carry over, the optimizer '
+            'state starts afresh)')
+    try:
+        doc = json.loads(js.read_text())
+        if not isinstance(doc, dict) or doc.get('format') != STATE_FORMAT or doc.get('version') != 1:
+            raise TrainingStateError(f'{js}: not an ltx2lora training state (format {STATE_FORMAT!r}, version 1)')
+        return _unflatten_state(doc['state'], load_file(str(st)))
+    except TrainingStateError: raise
+    except (OSError, ValueError, KeyError, TypeError, SafetensorError) as e:
+        raise TrainingStateError(f'{folder}: its training state cannot be read ({type(e).__name__}: {e}); resume '
+                                 f'from an earlier checkpoint, or start a new output_dir with model.load_checkpoint: '
+                                 f'{lora_file(folder)}') from e
 
 # %% ../nbs/06_training.ipynb #9d222f74
 class NonFiniteLossError(RuntimeError):
