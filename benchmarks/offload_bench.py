@@ -235,8 +235,9 @@ def main():
     stamp = lambda what: print(f'[{time.time() - t_start:.0f} s] {what}', flush=True)
     stamp('distributed set up')
     import peft
-    from ltx2lora.offload import plan_offload, BlockStreamer, memory_budget, estimate_activation_bytes, check_host_ram
-    from ltx2lora.offload import blocks_keeping_activations, estimate_kept_activation_bytes, estimate_graph_pool_bytes
+    from ltx2lora.offload import plan_offload, BlockStreamer
+    from ltx2lora.placement import (training_budget, estimate_activation_bytes, check_host_ram, blocks_keeping_activations,
+                                    estimate_kept_activation_bytes, estimate_graph_pool_bytes)
     card = torch.cuda.get_device_name(device) if cuda else 'cpu'
     total = torch.cuda.get_device_properties(device).total_memory if cuda else 64 * GiB
     t0 = time.time(); model, cfg = build_model(args, device); print(f'model built in {time.time() - t0:.1f} s', flush=True)
@@ -287,10 +288,10 @@ def main():
                                             audio_dim=model.transformer_blocks[0].audio_attn1.to_q.base_layer.in_features)
             storage = 'fp8' if 'fp8' in spec['kind'] else 'bf16'
             slot_guess = plan_offload(model.transformer_blocks, stream_fraction=0.5, storage_dtype=storage).gpu_overhead_bytes
-            bud = memory_budget(int(cap), non_block, n_lora, act, slot_guess, slots=1)
+            vt, at = (3432, 97) if not args.tiny else (8, 13)   # the one placement policy's budget (no connectors here)
+            bud = training_budget(int(cap), pm, None, lora, 'adamw8bit', vt, at, spec['batch'], slot_bytes=slot_guess)
             resident = bud.resident_budget - int(spec.get('extra_gib', 0) * GiB)
             if spec['trade']:                        # the kept activations' memory comes out of the resident weights
-                from ltx2lora.offload import estimate_kept_activation_bytes
                 vt, at = (3432, 97) if not args.tiny else (8, 13)
                 vd = model.transformer_blocks[0].attn1.to_q.base_layer.in_features
                 ad = model.transformer_blocks[0].audio_attn1.to_q.base_layer.in_features
@@ -328,10 +329,10 @@ def main():
             ad = model.transformer_blocks[0].audio_attn1.to_q.base_layer.in_features
             if spec['keep'] == 'auto':
                 act = estimate_activation_bytes(vt, at, batch=spec['batch'], num_blocks=len(model.transformer_blocks), video_dim=vd, audio_dim=ad)
-                bud_k = memory_budget(int(spec['cap_gib'] * GiB) if spec['cap_gib'] else total, non_block, n_lora, act,
-                                      plan.slot_bytes if plan is not None else 0, slots=plan.slots if plan is not None else 0)
-                if spec['cuda_graphs']:                  # as the trainer: the graphs' pool is budgeted
-                    bud_k.margin += estimate_graph_pool_bytes(vt, at, batch=spec['batch'], video_dim=vd, audio_dim=ad)
+                pool = estimate_graph_pool_bytes(vt, at, batch=spec['batch'], video_dim=vd, audio_dim=ad) if spec['cuda_graphs'] else 0
+                bud_k = training_budget(int(spec['cap_gib'] * GiB) if spec['cap_gib'] else total, pm, None, lora, 'adamw8bit',
+                                        vt, at, spec['batch'], slot_bytes=plan.gpu_overhead_bytes if plan is not None else 0,
+                                        graph_pool_bytes=pool)
                 keep = blocks_keeping_activations(model.transformer_blocks, bud_k, plan,
                                                   estimate_kept_activation_bytes(vt, at, batch=spec['batch'], video_dim=vd, audio_dim=ad),
                                                   spec['batch'] * 2 * (vt * vd + at * ad))

@@ -6,7 +6,7 @@ Workload: 768x512x97 video at 25 fps ([1,128,13,16,24] latents, 4992 tokens) + 9
 rescale 0.7, no modality guidance), then decoding with 19B-sized VAE decoder (tiled), audio decoder and vocoder.
 
 Schemes (comma separated): `resident` (all weights on the GPU, no cap), `stream@CAP` (block weights streamed by
-ltx2lora.offload, planned from CAP GiB by inference.plan_inference_offload; the cap is enforced with
+ltx2lora.offload, planned from CAP GiB by placement.plan_sampling; the cap is enforced with
 torch.cuda.set_per_process_memory_fraction), a `+batch` suffix runs the guidance passes as one batch
 (`batch_guidance=True`). Per scheme: seconds per sampling step (median after warm-up), peak allocated/reserved memory,
 PCIe bytes per step. `--decode` adds the decoders, run after the last scheme with its transformer still loaded and
@@ -74,8 +74,9 @@ def main():
     args = ap.parse_args()
     t_start = time.time()
     from ltx2lora.testing import ltx2_19b_config, tiny_ltx2_config
-    from ltx2lora.offload import plan_offload, BlockStreamer, check_host_ram
-    from ltx2lora.inference import (TextContexts, sample_latents, plan_inference_offload, parse_video_dims, token_counts,
+    from ltx2lora.offload import plan_offload, BlockStreamer
+    from ltx2lora.placement import check_host_ram, plan_sampling, token_counts
+    from ltx2lora.inference import (TextContexts, sample_latents, parse_video_dims,
                                     Decoders)
     from ltx_core.components.guiders import MultiModalGuiderParams   # (not inference.guidance: no ltx-pipelines needed)
     device = torch.device(args.device)
@@ -105,8 +106,8 @@ def main():
         if cuda: torch.cuda.empty_cache()
         if spec['kind'] == 'stream':
             if args.tiny: plan = plan_offload(model.transformer_blocks, stream_fraction=1.0, storage_dtype=args.storage, passes=1)
-            else: plan = plan_inference_offload(model, spec['cap_gib'], dims, args.fps, 3 if spec['batch_guidance'] else 1,
-                                                storage_dtype=args.storage)
+            else: plan = plan_sampling(model, spec['cap_gib'], dims, args.fps, 3 if spec['batch_guidance'] else 1,
+                                                storage_dtype=args.storage).plan
             print(plan, flush=True)
             check_host_ram(plan)
             if plan.streamed:

@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any, Callable
 import numpy as np
 from .core import atomic_path, atomic_write_json, progress
+from .placement import plan_sampling, token_counts, check_host_ram, module_bytes
 
 # %% auto #0
 __all__ = ['production_guidance', 'guidance', 'validation_guidance', 'TextContexts', 'text_contexts', 'SampleLatents',
            'check_video_dims', 'parse_video_dims', 'is_streamed', 'sample_latents', 'encode_first_frame',
-           'inference_activation_bytes', 'token_counts', 'plan_inference_offload', 'load_sampling_transformer',
-           'DecodedSample', 'Decoders', 'frame_strip', 'plot_spectrogram', 'write_sample', 'ValidationSet',
-           'prepare_validation', 'run_validation', 'ValidationHook', 'validation_hook', 'Comparison', 'comparison_grid',
-           'comparison_widget', 'compare_checkpoints', 'lora_specs', 'sample']
+           'load_sampling_transformer', 'DecodedSample', 'Decoders', 'frame_strip', 'plot_spectrogram', 'write_sample',
+           'ValidationSet', 'prepare_validation', 'run_validation', 'ValidationHook', 'validation_hook', 'Comparison',
+           'comparison_grid', 'comparison_widget', 'compare_checkpoints', 'lora_specs', 'sample']
 
 # %% ../nbs/07_inference.ipynb #d4cf6113
 def production_guidance(model_path:str|Path|None=None, # checkpoint whose `model_version` picks LTX-2 or LTX-2.3; None: LTX-2
@@ -296,49 +296,6 @@ def encode_first_frame(image:str|Path, # an image file (PNG, JPEG, ...)
     with torch.no_grad(): return video_encoder(pixels)
 
 # %% ../nbs/07_inference.ipynb #2250789d
-def inference_activation_bytes(video_tokens:int, audio_tokens:int, text_tokens:int=1024,
-                               batch:int=1, # samples per forward pass (passes run as one batch)
-                               video_dim:int=4096, audio_dim:int=2048, # the 19B widths
-                               bytes_per_value:int=2, # bf16
-                              )->int:
-    "Peak activation memory of one forward pass without gradients: one block's intermediates (bf16, fused attention)."
-    per_sample = 16 * video_tokens * video_dim + 16 * audio_tokens * audio_dim + 4 * text_tokens * (video_dim + audio_dim)
-    return batch * per_sample * bytes_per_value
-
-def token_counts(video_dims, frame_rate:float)->tuple[int, int]:
-    "(video tokens, audio tokens) of a `W×H×F` sample at `frame_rate`."
-    w, h, f = check_video_dims(video_dims)
-    return ((f - 1) // 8 + 1) * (h // 32) * (w // 32), round(f / float(frame_rate) * 25)
-
-def plan_inference_offload(transformer, # an `LTXModel` (CPU or meta), not yet streamed
-                           vram_budget_gb:float, # GPU memory the sampler may use (GiB)
-                           video_dims=(768, 512, 97), frame_rate:float=25.0,
-                           batch:int=1, # passes per forward (1, or 3-4 with `batch_guidance`)
-                           text_tokens:int=1024,
-                           storage_dtype:str='bf16', # 'bf16' or 'fp8' copies in pinned RAM
-                           margin_gib:float=3.5, # allocator reserve and small buffers (1.5 GiB ran out at 768x512x97 under 24 GiB on an H100)
-                          ): # `ltx2lora.offload.OffloadPlan`
-    "Plan which block weights stream so that sampling fits `vram_budget_gb`."
-    from ltx2lora.offload import plan_offload, block_linears
-    model = _velocity_model(transformer)
-    blocks = model.transformer_blocks
-    block_linear = sum(l.weight.numel() * 2 for b in blocks for l in block_linears(b).values())
-    everything = sum(t.numel() * 2 for t in [*model.parameters(), *model.buffers()] if t.is_floating_point())
-    vt, at = token_counts(video_dims, frame_rate)
-    blk0 = block_linears(blocks[0])
-    act = inference_activation_bytes(vt, at, text_tokens, batch, blk0['attn1.to_q'].in_features,
-                                     blk0['audio_attn1.to_q'].in_features)
-    slots = plan_offload(blocks, stream_fraction=1.0, storage_dtype=storage_dtype, passes=1)
-    fixed = (everything - block_linear) + act + slots.slots * slots.slot_bytes + int(margin_gib * 2**30)
-    resident = int(vram_budget_gb * 2**30) - fixed
-    if resident < 0:
-        g = 2**30
-        raise MemoryError(f'sampling {video_dims} needs {fixed / g:.1f} GiB besides the block weights (weights outside the '
-                          f'blocks {(everything - block_linear) / g:.1f}, activations {act / g:.1f}, slots '
-                          f'{slots.slots * slots.slot_bytes / g:.1f}, margin {margin_gib}) but the budget is {vram_budget_gb} GiB: '
-                          'sample smaller video_dims or give a larger budget')
-    return plan_offload(blocks, resident_budget=resident, storage_dtype=storage_dtype, passes=1)
-
 def _check_lora_layers(model, path:Path):
     "Refuse a LoRA file that adapts no layer of `model` (ltx-core would ignore it silently); warn on a partial match."
     import torch
@@ -374,9 +331,10 @@ def load_sampling_transformer(model_path:str|Path, # LTX-2 / LTX-2.3 checkpoint
     for p, _ in loras: _check_lora_layers(model, p)
     streamer = None
     if vram_budget_gb is not None:
-        from ltx2lora.offload import BlockStreamer, check_host_ram
-        plan = plan_inference_offload(model, vram_budget_gb, video_dims, frame_rate, 4 if batch_guidance else 1,
-                                      storage_dtype=storage_dtype)
+        from ltx2lora.offload import BlockStreamer
+        check_video_dims(video_dims)
+        plan = plan_sampling(model, vram_budget_gb, video_dims, frame_rate, 4 if batch_guidance else 1,
+                             storage_dtype=storage_dtype).plan
         if plan.streamed:
             check_host_ram(plan)
             if str(device).startswith('cuda'):
@@ -638,6 +596,11 @@ class ValidationHook:
     def __init__(self, validation:ValidationSet, decoders:Decoders, log_to_wandb:bool=False, show_progress:bool=False):
         self.validation, self.decoders, self.log_to_wandb, self.show_progress = validation, decoders, log_to_wandb, show_progress
         self.written = []          # every mp4 written, in order
+
+    def gpu_request(self)->dict:
+        "What a validation sample needs on the GPU besides the transformer (`ltx2lora.placement.sampling_bytes` arguments)."
+        return dict(video_dims=self.validation.video_dims, frame_rate=self.validation.frame_rate, batch=4,
+                    decoder_bytes=sum(module_bytes(m) for m in self.decoders._modules()))
 
     def __call__(self, trainer, # has `.model`, `.output_dir` and (for W&B) `.wandb_run` or `._wandb`
                  step:int)->list[Path]:

@@ -7,13 +7,11 @@ from __future__ import annotations
 import math, os, random
 from dataclasses import dataclass, field
 from typing import Iterable
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['VIDEO_TOKEN_LINEARS', 'TEXT_TOKEN_LINEARS', 'AUDIO_TOKEN_LINEARS', 'STREAM_ORDER', 'block_linears', 'OffloadPlan',
-           'plan_offload', 'MemoryBudget', 'estimate_activation_bytes', 'memory_budget',
-           'estimate_kept_activation_bytes', 'estimate_graph_pool_bytes', 'blocks_keeping_activations',
-           'quantize_fp8_rows', 'dequantize_fp8_rows', 'BlockStreamer', 'available_ram_bytes', 'check_host_ram',
-           'use_expandable_segments']
+           'plan_offload', 'quantize_fp8_rows', 'dequantize_fp8_rows', 'BlockStreamer', 'use_expandable_segments']
 
 # %% ../nbs/04_offload.ipynb #8a7c67c7
 VIDEO_TOKEN_LINEARS = ('attn1.to_q', 'attn1.to_k', 'attn1.to_v', 'attn1.to_out.0',   # video self-attention
@@ -111,74 +109,6 @@ def plan_offload(blocks, # the transformer's `transformer_blocks` (real, meta or
     biggest = max(sb.values(), default=0)
     return OffloadPlan(dict(sorted(streamed.items())), per_block, int(sum(sb.values()) * scale), total - sum(sb.values()),
                        storage_dtype, slots, int(biggest * scale), passes, 2 * biggest if storage_dtype == 'fp8' else 0)
-
-# %% ../nbs/04_offload.ipynb #d2b04fd9
-@dataclass
-class MemoryBudget:
-    "Where a training step's GPU memory goes (bytes)."
-    total:int; non_block_weights:int; adapters:int; adapter_grads:int; optimizer_states:int
-    activations:int; slots:int; margin:int
-    @property
-    def resident_budget(self)->int:
-        return self.total - (self.non_block_weights + self.adapters + self.adapter_grads + self.optimizer_states
-                             + self.activations + self.slots + self.margin)
-    def __str__(self):
-        g = 2**30
-        parts = ', '.join(f'{k} {getattr(self, k) / g:.2f}' for k in ('non_block_weights', 'adapters', 'adapter_grads',
-                          'optimizer_states', 'activations', 'slots', 'margin'))
-        return f'GPU budget {self.total / g:.1f} GiB: {parts} -> {self.resident_budget / g:.2f} GiB for resident block weights'
-
-def estimate_activation_bytes(video_tokens:int, audio_tokens:int, text_tokens:int=1024, # per sample
-                              batch:int=1, num_blocks:int=48, video_dim:int=4096, audio_dim:int=2048,
-                              checkpointing:bool=True)->int:
-    "Activation memory of a training step: block inputs kept by checkpointing plus one block's recompute (bf16)."
-    per_token = video_tokens * video_dim + audio_tokens * audio_dim
-    boundaries = num_blocks * per_token * 2 * (1 if checkpointing else 14)
-    # one block's recompute + backward at its peak; the factor 56 is calibrated on the measured 19B step (H100, bf16
-    # adapters, batch 1: 41.4 GiB peak = 38.6 GiB weights/adapters/grads/states + 2.8 GiB activations)
-    one_block = (56 * video_tokens * video_dim + 56 * audio_tokens * audio_dim + 4 * text_tokens * (video_dim + audio_dim)) * 2
-    return batch * (boundaries + one_block)
-
-def memory_budget(total_bytes:int, # what the process may use (card memory or the cap)
-                  non_block_weights:int, # bytes of weights outside the blocks (kept on the GPU)
-                  adapter_params:int, # number of LoRA parameters
-                  activation_bytes:int, # from `estimate_activation_bytes`
-                  slot_bytes:int, slots:int=2,
-                  adapter_dtype_bytes:int=2, # bf16 adapters
-                  optimizer:str='adamw8bit', # 'adamw8bit' (2 bytes/param) or 'adamw' (8 bytes/param + fp32 master if bf16)
-                  margin:int=2 * 2**30, # allocator fragmentation (the caching allocator keeps ~1 GiB reserved but unused)
-                 )->MemoryBudget:
-    "Budget a training step's GPU memory; `.resident_budget` is what the planner may keep resident."
-    states = adapter_params * (2 if optimizer == 'adamw8bit' else 8 + (4 if adapter_dtype_bytes < 4 else 0))
-    return MemoryBudget(total_bytes, non_block_weights, adapter_params * adapter_dtype_bytes, adapter_params * adapter_dtype_bytes,
-                        states, activation_bytes, slots * slot_bytes, margin)
-
-# %% ../nbs/04_offload.ipynb #8cc80446
-def estimate_kept_activation_bytes(video_tokens:int, audio_tokens:int, text_tokens:int=1024, # per sample
-                                   batch:int=1, video_dim:int=4096, audio_dim:int=2048)->int:
-    "What one compiled block keeps for its backward when it is not checkpointed (bf16; measured on the 19B block, H100)."
-    return batch * 2 * (38 * (video_tokens * video_dim + audio_tokens * audio_dim) + 5 * text_tokens * (video_dim + audio_dim))
-
-def estimate_graph_pool_bytes(video_tokens:int, audio_tokens:int, text_tokens:int=1024, # per sample
-                              batch:int=1, video_dim:int=4096, audio_dim:int=2048)->int:
-    "Memory that CUDA graphs of the compiled blocks add to a step (their private pool): four blocks' working sets."
-    # measured on the 19B step (H100, 704x384x97 + audio, batch 1): 67.8 GiB peak without graphs, 73.6 GiB with them
-    return batch * 4 * (56 * video_tokens * video_dim + 56 * audio_tokens * audio_dim + 4 * text_tokens * (video_dim + audio_dim)) * 2
-
-def blocks_keeping_activations(blocks, # the transformer's `transformer_blocks`
-                               budget:MemoryBudget, # from `memory_budget` (its activations: every block checkpointed)
-                               plan:OffloadPlan|None, # the streaming plan, or None when every weight is resident
-                               kept_bytes:int, # one block's activations without checkpointing (`estimate_kept_activation_bytes`)
-                               boundary_bytes:int=0, # what a checkpointed block keeps instead (its input)
-                               first:int=1, # blocks before this one always checkpoint (the first block runs eagerly)
-                              )->list[int]: # indices of the blocks that keep their activations (no recompute)
-    "The resident blocks whose activations fit in the memory the budget leaves over, last blocks first."
-    plan = plan if plan is not None else plan_offload(blocks, stream_fraction=0.0)
-    spare = budget.resident_budget - plan.resident_bytes
-    eligible = [i for i in range(first, len(blocks)) if i not in plan.streamed]
-    extra = max(1, kept_bytes - boundary_bytes)
-    k = min(len(eligible), max(0, spare) // extra)
-    return eligible[len(eligible) - k:]
 
 # %% ../nbs/04_offload.ipynb #5d7c31c6
 _FP8_MAX = 448.0
@@ -423,32 +353,19 @@ def _skip_streamed_apply(self, fn, recurse=True):
     try: return type(self)._apply(self, fn, recurse)
     finally: self._parameters['weight'] = w
 
+# %% ../nbs/04_offload.ipynb #f1b52429
+@patch
+def release(self:BlockStreamer):
+    "Detach, and give every streamed weight back as an ordinary parameter in CPU RAM (fp8 storage: dequantized)."
+    self.detach()
+    for b, pk in self.packs.items():
+        for name, lin, shape, off, soff in pk['entries']:
+            w = pk['flat'][off:off + math.prod(shape)].view(shape)
+            lin.weight.data = dequantize_fp8_rows(w, pk['scales'][soff:soff + shape[0]], self.compute_dtype) if self.fp8 else w
+            del lin._apply, lin._ltx2lora_streamed
+    self.packs, self.slots, self.work, self.slot_scales = {}, [], None, None
+
 # %% ../nbs/04_offload.ipynb #ba1c7e5f
-def available_ram_bytes()->int:
-    "MemAvailable from /proc/meminfo (Linux), else total physical RAM."
-    try:
-        with open('/proc/meminfo') as f:
-            for line in f:
-                if line.startswith('MemAvailable:'): return int(line.split()[1]) * 1024
-    except OSError: pass
-    return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
-
-def check_host_ram(plan:OffloadPlan, # the offload plan
-                   headroom:int=4 * 2**30, # RAM to leave for the OS, the data loader and Python
-                   available:int|None=None, # bytes available (default: read from the OS)
-                   copies:int=1, # processes on this machine that each pin their own copy (torchrun ranks)
-                  )->int: # bytes of pinned RAM the plan needs
-    "Raise `MemoryError` (with the numbers and the fixes) if the plan's pinned RAM does not fit in free RAM."
-    avail = available_ram_bytes() if available is None else available
-    need = plan.streamed_bytes * copies
-    if need + headroom > avail:
-        g = 1e9
-        who = f' ({copies} ranks on this machine, one copy each)' if copies > 1 else ''
-        raise MemoryError(f'weight streaming needs {need / g:.1f} GB of pinned RAM{who} (+{headroom / g:.0f} GB headroom) but only '
-                          f'{avail / g:.1f} GB is available. Fixes: `offload_dtype: fp8` halves it; a larger '
-                          f'`vram_budget_gb` streams less; close other programs; or add RAM (64 GB recommended for 19B).')
-    return need
-
 def use_expandable_segments()->bool:
     "Let PyTorch's CUDA allocator grow its segments in place: much less fragmentation under a memory cap."
     import torch

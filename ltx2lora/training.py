@@ -11,7 +11,10 @@ from typing import Any, Callable
 import numpy as np
 from .config import (GUIDE_AV_TARGET_MODULES, ConfigError, ConfigProblem, TrainingConfig, check_paths,
                              load_config, save_config)
+from fastcore.basics import patch
 from .core import atomic_path, atomic_write_text, progress
+from .offload import BlockStreamer, use_expandable_segments
+from .placement import Placement, plan_training, sampling_bytes, module_bytes, check_host_ram
 
 # %% auto #0
 __all__ = ['TIMESTEP_SAMPLERS', 'STATE_FORMAT', 'DEMO_TARGET_MODULES', 'precomputed_root', 'CachedDataset', 'BucketBatchSampler',
@@ -650,6 +653,12 @@ class TrainResult:
                 + (f', last loss {last["loss"]:.4f}' if last else '') + f'\n  LoRA:        {self.lora_path}\n'
                 f'  checkpoint:  {self.checkpoint}\n  metrics:     {self.metrics_path}\n  loss plot:   {self.loss_plot}')
 
+class _EpochBatches:
+    "The batch sampler of the run's one DataLoader: it yields the batches the trainer set for the current epoch."
+    def __init__(self): self.batches = []
+    def __iter__(self): return iter(self.batches)
+    def __len__(self): return len(self.batches)
+
 def _unsupported(cfg:TrainingConfig)->list[ConfigProblem]:
     "Settings this version cannot train with, as problems with their fix."
     probs = []
@@ -733,95 +742,6 @@ class LoraTrainer:
         self.history, self.wandb_id, self._wandb = [], None, None
         if self._resume_from: self._load(self._resume_from)
 
-    # -- placement: the one function that moves models --
-    def offload_plan(self, device:str):
-        "The weight-streaming plan for this run (`04_offload`), or None when every weight stays on the device."
-        import torch
-        from ltx2lora.offload import plan_offload, memory_budget, estimate_activation_bytes, block_linears
-        acc, cfg = self.cfg.acceleration, self.cfg
-        mode = acc.offload if acc.offload is not None else ('percent' if acc.ramtorch_offload else 'off')
-        cuda = str(device).startswith('cuda')
-        if mode == 'off': return None
-        if not cuda and not (mode == 'auto' and acc.vram_budget_gb):
-            self.log(f'note: weight streaming ({"acceleration.offload: auto" if mode == "auto" else "ramtorch_offload"}) '
-                     f'needs a CUDA device; on {device} every weight stays in place')
-            return None
-        if not cfg.optimization.enable_gradient_checkpointing:
-            raise ValueError('weight streaming needs optimization.enable_gradient_checkpointing: true (a block\'s '
-                             'recompute and backward share one fetch); set it, or acceleration.offload: off')
-        blocks = self.model.get_base_model().transformer_blocks
-        if mode == 'percent':
-            return plan_offload(blocks, stream_fraction=acc.ramtorch_offload_percent, storage_dtype=acc.offload_dtype)
-        bud = self.memory_budget(device)
-        self.log(str(bud))
-        return plan_offload(blocks, resident_budget=max(0, bud.resident_budget), storage_dtype=acc.offload_dtype)
-
-    def _activation_shape(self)->dict:
-        "Tokens of the largest cached bucket and the blocks' widths (what the activation estimates need)."
-        from ltx2lora.offload import block_linears
-        shapes = set(self.dataset.buckets)
-        lin = block_linears(self.model.get_base_model().transformer_blocks[0])
-        return dict(video_tokens=max((math.prod(k[0][1:]) for k in shapes), default=3432),
-                    audio_tokens=max((k[3][1] for k in shapes if len(k) > 3), default=0),
-                    batch=self.cfg.optimization.batch_size, video_dim=lin['attn1.to_q'].in_features,
-                    audio_dim=lin['audio_attn1.to_q'].in_features)
-
-    def memory_budget(self, device:str):
-        "Where a step's GPU memory goes (`04_offload.memory_budget`), every block checkpointed, from `vram_budget_gb` or the card's free memory."
-        import torch
-        from ltx2lora.offload import plan_offload, memory_budget, estimate_activation_bytes
-        acc, cfg, base = self.cfg.acceleration, self.cfg, self.model.get_base_model()
-        blocks = base.transformer_blocks
-        total = int(acc.vram_budget_gb * 2**30) if acc.vram_budget_gb else torch.cuda.mem_get_info(torch.device(device))[0]
-        act = estimate_activation_bytes(num_blocks=len(blocks), **self._activation_shape())
-        non_block = sum(p.numel() * 2 for n, p in base.named_parameters() if 'transformer_blocks' not in n and 'lora_' not in n)
-        guess = plan_offload(blocks, stream_fraction=0.5, storage_dtype=acc.offload_dtype).gpu_overhead_bytes
-        adapter_bytes = 2 if self.params and self.params[0].dtype == torch.bfloat16 else 4
-        return memory_budget(total, non_block, sum(p.numel() for p in self.params), act, guess, slots=1,
-                             adapter_dtype_bytes=adapter_bytes, optimizer=cfg.optimization.optimizer_type)
-
-    def use_cuda_graphs(self, device:str, plan)->bool:
-        "Whether to replay the compiled blocks as CUDA graphs (`acceleration.cuda_graphs: auto`): compiled, no streaming, one bucket."
-        from ltx2lora.speed import compile_wanted
-        acc = self.cfg.acceleration
-        return (acc.cuda_graphs == 'auto' and str(device).startswith('cuda') and compile_wanted(acc.compile, device)
-                and (plan is None or not plan.streamed) and len(set(self.dataset.buckets)) == 1)
-
-    def kept_activation_blocks(self, device:str, plan, cuda_graphs:bool=False)->list[int]:
-        "Blocks that keep their activations instead of recomputing them (`acceleration.checkpoint_blocks: auto`, memory to spare)."
-        from ltx2lora.offload import blocks_keeping_activations, estimate_kept_activation_bytes, estimate_graph_pool_bytes
-        acc = self.cfg.acceleration
-        if acc.checkpoint_blocks != 'auto' or not self.cfg.optimization.enable_gradient_checkpointing: return []
-        if not (str(device).startswith('cuda') or acc.vram_budget_gb): return []
-        shape = self._activation_shape()
-        kept = estimate_kept_activation_bytes(**shape)
-        boundary = shape['batch'] * 2 * (shape['video_tokens'] * shape['video_dim'] + shape['audio_tokens'] * shape['audio_dim'])
-        bud = self.memory_budget(device)
-        if cuda_graphs: bud.margin += estimate_graph_pool_bytes(**shape)     # the graphs' private memory pool
-        return blocks_keeping_activations(self.model.get_base_model().transformer_blocks, bud, plan, kept, boundary)
-
-    def place_models(self, device:str):
-        "Move the transformer (adapters included) and the connectors to `device`, streaming block weights if planned."
-        from ltx2lora.offload import BlockStreamer, check_host_ram
-        from ltx2lora.lora import pack_parameters
-        plan = self.offload_plan(device)
-        graphs = self.use_cuda_graphs(device, plan)
-        keep = self.kept_activation_blocks(device, plan, cuda_graphs=graphs)
-        if plan is not None and plan.streamed:
-            from ltx2lora.distributed import ranks_on_this_machine
-            from ltx2lora.offload import use_expandable_segments
-            self.log(str(plan))
-            check_host_ram(plan, copies=ranks_on_this_machine() if self.dist.active else 1)
-            if str(device).startswith('cuda'): use_expandable_segments()
-            self.streamer = BlockStreamer(self.model.get_base_model().transformer_blocks, plan, device=device,
-                                          compute_dtype=self.compute_dtype, model=self.model.get_base_model()).attach()
-        self.model.to(device); self.connectors.to(device)   # streamed weights skip `.to()`: they stay in pinned RAM
-        pack_parameters(self.params)                      # one buffer: one optimizer kernel call for all adapters
-        from ltx2lora.speed import compile_blocks
-        if self.compiled is None:
-            self.compiled = compile_blocks(self.model, self.cfg.acceleration.compile, str(device), log=self.log,
-                                           keep_activations=keep, cuda_graphs=graphs)
-
     @staticmethod
     def _seed_everything(seed:int):
         import torch
@@ -833,13 +753,17 @@ class LoraTrainer:
         import torch
         from torch.utils.data import DataLoader, default_collate
         from ltx2lora.distributed import rank_batches
-        workers = self.cfg.data.num_dataloader_workers
+        workers, loader = self.cfg.data.num_dataloader_workers, None
         while True:
             mine = rank_batches(self.batches.epoch(self.epoch), self.position, self.dist)   # this rank's, one per round
             todo = [b for _, b in mine]
             if workers:
-                loader = DataLoader(self.dataset, batch_sampler=todo, num_workers=workers, collate_fn=default_collate,
-                                    generator=torch.Generator().manual_seed(self.cfg.seed), pin_memory=self.device.startswith('cuda'))
+                if loader is None:   # one loader for the run: its workers are forked once, not at every epoch
+                    epoch_batches = _EpochBatches()
+                    loader = DataLoader(self.dataset, batch_sampler=epoch_batches, num_workers=workers, persistent_workers=True,
+                                        collate_fn=default_collate, generator=torch.Generator().manual_seed(self.cfg.seed),
+                                        pin_memory=self.device.startswith('cuda'))
+                epoch_batches.batches = todo
                 it = iter(loader)
             else: it = (default_collate([self.dataset[i] for i in b]) for b in todo)
             for (position, _), b in zip(mine, it):
@@ -891,12 +815,7 @@ class LoraTrainer:
         try:
             while self.step < total:
                 t0 = time.time()
-                parts, finite = [], True
-                for _ in range(opt.gradient_accumulation_steps):
-                    l = self.losses(next(data))
-                    finite &= bool(torch.isfinite(l['total']))
-                    if finite: (l['total'] / opt.gradient_accumulation_steps).backward()
-                    parts.append({k: float(v.detach()) for k, v in l.items() if v is not None})
+                parts, finite = self._forward_backward([next(data) for _ in range(opt.gradient_accumulation_steps)])
                 self.gradients.drop_unused()                 # adapters this step did not reach: untouched, as autograd leaves them
                 finite = average_gradients(self.params, self.dist, finite)   # one all-reduce; alone: nothing
                 norm = torch.nn.utils.clip_grad_norm_(self.params, opt.max_grad_norm if opt.max_grad_norm > 0 else float('inf'))
@@ -923,8 +842,12 @@ class LoraTrainer:
                 m = dict(step=self.step, loss=losses['loss'], video_loss=losses['video_loss'], lr=lr, grad_norm=float(norm),
                          step_time=time.time() - t0)
                 if self.with_audio: m['audio_loss'] = losses['audio_loss']
+                if self.device.startswith('cuda'):      # the step's GPU peak (the previous validation's included)
+                    m['gpu_peak_gib'] = torch.cuda.max_memory_allocated(self.device) / 2**30
+                    torch.cuda.reset_peak_memory_stats(self.device)
                 self._log(m)
-                bar.update(1); bar.set_postfix(loss=f'{m["loss"]:.4f}', lr=f'{lr:.2e}', s_per_step=f'{m["step_time"]:.2f}')
+                bar.update(1); bar.set_postfix(loss=f'{m["loss"]:.4f}', lr=f'{lr:.2e}', s_per_step=f'{m["step_time"]:.2f}',
+                                               **({'gpu_gib': f'{m["gpu_peak_gib"]:.1f}'} if 'gpu_peak_gib' in m else {}))
                 if self.compiled is not None and not getattr(self, '_compile_reported', False):
                     self.log(self.compiled.report(m['step_time'])); self._compile_reported = True
                 if cfg.validation.interval and self.step % cfg.validation.interval == 0: self._validate()
@@ -1064,6 +987,108 @@ def _find_lora(path:str|Path)->Path:
     found = sorted(p.rglob('*step_*.safetensors'), key=lambda f: int(''.join(c for c in f.stem.split('step_')[-1] if c.isdigit()) or -1))
     if not found: raise FileNotFoundError(f'model.load_checkpoint: no *step_*.safetensors under {p}')
     return found[-1]
+
+# %% ../nbs/06_training.ipynb #87c97fc7
+@patch
+def _largest_bucket(self:LoraTrainer)->tuple[int, int]:
+    "(video tokens, audio tokens) per sample of the largest cached bucket."
+    shapes = set(self.dataset.buckets)
+    return (max((math.prod(k[0][1:]) for k in shapes), default=3432),
+            max((k[3][1] for k in shapes if len(k) > 3), default=0))
+
+@patch
+def _validation_bytes(self:LoraTrainer)->int:
+    "GPU bytes validation sampling needs during the run (0 when it never runs)."
+    v, request = self.cfg.validation, getattr(self.validate, 'gpu_request', None)
+    if not (v.interval and v.prompts) or request is None: return 0
+    from ltx2lora.offload import block_linears
+    lin = block_linears(self.model.get_base_model().transformer_blocks[0])
+    return sampling_bytes(video_dim=lin['attn1.to_q'].in_features, audio_dim=lin['audio_attn1.to_q'].in_features, **request())
+
+@patch
+def placement(self:LoraTrainer, device:str|None=None, # default: the trainer's device
+              extra_slack:int=0, # more reserve (after running out of memory)
+             )->Placement:
+    "Where this run's tensors go (`ltx2lora.placement.plan_training`), validation sampling included."
+    vt, at = self._largest_bucket()
+    return plan_training(self.model, self.connectors, self.params, self.cfg.acceleration, self.cfg.optimization,
+                         device or self.device, vt, at, buckets=len(set(self.dataset.buckets)),
+                         validation_bytes=self._validation_bytes(), extra_slack=extra_slack)
+
+# %% ../nbs/06_training.ipynb #306ccfe6
+@patch
+def place_models(self:LoraTrainer, device:str, # where the run computes
+                 placement:Placement|None=None, # default: `self.placement(device)`
+                ):
+    "Carry out the placement: stream what it streams, move the rest to `device`, pack the adapters, compile."
+    from ltx2lora.lora import pack_parameters
+    from ltx2lora.speed import compile_blocks
+    from ltx2lora.distributed import ranks_on_this_machine
+    p = self.placed = placement or self.placement(device)
+    for line in [str(p.budget)] * (p.budget is not None) + p.notes: self.log(line)
+    if p.streamed:
+        self.log(str(p.plan))
+        check_host_ram(p.plan, copies=ranks_on_this_machine() if self.dist.active else 1)
+        if str(device).startswith('cuda'): use_expandable_segments()
+        self.streamer = BlockStreamer(self.model.get_base_model().transformer_blocks, p.plan, device=device,
+                                      compute_dtype=self.compute_dtype, model=self.model.get_base_model()).attach()
+    self.model.to(device); self.connectors.to(device)   # streamed weights skip `.to()`: they stay in pinned RAM
+    pack_parameters(self.params)                      # one buffer: one optimizer kernel call for all adapters
+    if self.compiled is None:
+        self.compiled = compile_blocks(self.model, self.cfg.acceleration.compile, str(device), log=self.log,
+                                       keep_activations=p.kept_blocks, cuda_graphs=p.cuda_graphs)
+
+# %% ../nbs/06_training.ipynb #a1646952
+@patch
+def _forward_backward(self:LoraTrainer, batches:list, # this optimizer step's micro-batches
+                     )->tuple[list, bool]: # (losses per micro-batch, all finite)
+    "Losses and gradients of one optimizer step; re-plans and redoes the step when the GPU runs out of memory."
+    import torch
+    rng = _rng_state()
+    while True:
+        parts, finite = [], True
+        try:
+            for b in batches:
+                l = self.losses(b)
+                finite &= bool(torch.isfinite(l['total']))
+                if finite: (l['total'] / len(batches)).backward()
+                parts.append({k: float(v.detach()) for k, v in l.items() if v is not None})
+            return parts, finite
+        except torch.OutOfMemoryError as e:
+            error, l = e.with_traceback(None), None    # the traceback's frames hold the failed step's activations
+        self._replan_after_oom(error)
+        _set_rng_state(rng)
+
+# %% ../nbs/06_training.ipynb #584cda29
+def _asked_bytes(error:BaseException)->int:
+    "The allocation an out-of-memory error reports ('Tried to allocate 108.00 MiB'), in bytes (0 if it says none)."
+    import re
+    m = re.search(r'Tried to allocate ([\d.]+) (GiB|MiB|KiB|B)', str(error))
+    return int(float(m[1]) * {'GiB': 2**30, 'MiB': 2**20, 'KiB': 2**10, 'B': 1}[m[2]]) if m else 0
+
+@patch
+def _replan_after_oom(self:LoraTrainer, error:BaseException):
+    "Free the failed step, plan with more reserve, and move weights to match; re-raise when nothing more can stream."
+    import gc
+    self.gradients.zero_()
+    gc.collect(); _empty_cuda_cache(self.device)
+    old = self.placed
+    self._oom_slack = getattr(self, '_oom_slack', 0) + max(2**30, _asked_bytes(error))
+    new = self.placement(extra_slack=self._oom_slack)
+    fraction = lambda p: p.plan.streamed_fraction if p.plan is not None else 0.0
+    if fraction(new) <= fraction(old) and len(new.kept_blocks) >= len(old.kept_blocks): raise error
+    self.log(f'step {self.step + 1} ran out of GPU memory ({str(error).splitlines()[0][:120]}); planned again with '
+             f'{self._oom_slack / 2**30:.1f} GiB more reserve: {fraction(old):.0%} -> {fraction(new):.0%} of block weights '
+             f'streamed, {len(old.kept_blocks)} -> {len(new.kept_blocks)} blocks keeping activations; redoing the step')
+    if self.compiled is not None: self.compiled.restore(); self.compiled = None
+    if self.streamer is not None: self.streamer.release(); self.streamer = None
+    blocks = self.model.get_base_model().transformer_blocks
+    from ltx2lora.offload import block_linears
+    for b, names in (new.plan.streamed.items() if new.plan is not None else ()):
+        lins = block_linears(blocks[b])
+        for n in names: lins[n].weight.data = lins[n].weight.data.to('cpu')   # the new plan streams it: back to RAM
+    _empty_cuda_cache(self.device)
+    self.place_models(self.device, new)
 
 # %% ../nbs/06_training.ipynb #c541dd5e
 def plot_losses(history:list[dict]|str|Path, # metrics (dicts with step, loss, video_loss, audio_loss) or a metrics.jsonl

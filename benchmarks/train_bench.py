@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""The product at real size: `LoraTrainer` (the code `ltx2lora train` runs) on a full-size random LTX-2 checkpoint.
+
+    python benchmarks/train_bench.py prepare DIR [--version 19b] [--bucket 704x384x97] [--samples 4]
+    python benchmarks/train_bench.py run DIR --name NAME [--cap GIB] [--steps 20] [--validate-at N]
+                                         [--set acceleration.offload=auto ...] --out ROWS.jsonl
+
+`prepare` writes `ltx2lora fixtures --full-size`'s files into DIR (a random-weight checkpoint in the released
+single-file layout, built on the GPU, and a synthetic `.precomputed` cache of the bucket) plus the validation
+prompts' conditions. `run` is one row, in a process of its own (its cap, its host RAM peak): it caps the CUDA
+allocator at GIB (`torch.cuda.set_per_process_memory_fraction`: a 24 GB card is stood for by 23 GiB, a 32 GB card by
+31), loads the guide's config (`benchmarks/guide_config.yaml`) with only the paths, steps, checkpoints, validation,
+wandb and the `--set` keys changed, and trains with `LoraTrainer` and the validation hook `train()` would make
+(`ltx2lora.inference.validation_hook`) given the validation prompts' conditions encoded beforehand, as the official
+trainer caches them (Gemma 3 12B itself is not on the disk: its place is taken by a tiny Gemma folder that is never
+loaded). A row records what the issue asks: program, model, cap, batch, streamed share, median s/step after warm-up
+(epoch boundaries included), first step, GPU peak allocated/reserved, host peak RSS, PCIe GB/step, the placement's
+budget against `torch.cuda.memory_allocated()`, card, date and the command.
+"""
+import argparse, datetime, json, os, resource, shlex, statistics, sys, time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+GiB = 2**30
+
+
+def _set(cfg:dict, dotted:str, value):
+    *path, last = dotted.split('.')
+    d = cfg
+    for k in path: d = d.setdefault(k, {})
+    d[last] = value
+
+
+def prepare(args):
+    from ltx2lora.testing import write_full_size_fixtures, write_tiny_gemma
+    import torch
+    out = Path(args.dir); t0 = time.time()
+    w, h, f = (int(v) for v in args.bucket.split('x'))
+    config = None
+    if args.tiny:                      # the small stand-in: the same code path on the CPU, in seconds
+        from ltx2lora.testing import tiny_ltx2_config
+        config = tiny_ltx2_config('2' if args.version == '19b' else '2.3')
+    made = write_full_size_fixtures(out, args.version, (w, h, f), args.samples, config=config, show_progress=False,
+                                    text_tokens=128 if args.tiny else 1024)
+    write_tiny_gemma(out/'gemma-placeholder')
+    conds = sorted((made['precomputed']/'conditions').rglob('*.pt'))
+    torch.save([torch.load(conds[0], weights_only=True), torch.load(conds[-1], weights_only=True)], out/'validation_conditions.pt')
+    info = dict(checkpoint=str(made['checkpoint']), precomputed=str(made['precomputed']), seconds=round(time.time() - t0, 1),
+                checkpoint_gb=made['checkpoint'].stat().st_size / 1e9, version=args.version, bucket=args.bucket)
+    (out/'prepared.json').write_text(json.dumps(info))
+    print(json.dumps(info))
+
+
+def _config(args, info:dict, out_dir:Path)->dict:
+    import yaml
+    cfg = yaml.safe_load((HERE/'guide_config.yaml').read_text())
+    _set(cfg, 'model.model_path', info['checkpoint'])
+    _set(cfg, 'model.text_encoder_path', str(Path(args.dir)/'gemma-placeholder'))
+    _set(cfg, 'data.preprocessed_data_root', info['precomputed'])
+    _set(cfg, 'output_dir', str(out_dir))
+    _set(cfg, 'optimization.steps', args.steps)
+    _set(cfg, 'checkpoints.interval', None)
+    _set(cfg, 'wandb.enabled', False)
+    _set(cfg, 'validation.interval', args.validate_at)
+    _set(cfg, 'validation.prompts', ['[VISUAL]: a random prompt of the benchmark [SPEECH]: None [SOUNDS]: ambient [TEXT]: None'])
+    for kv in args.set:
+        k, v = kv.split('=', 1)
+        _set(cfg, k, yaml.safe_load(v))
+    return cfg
+
+
+def run(args):
+    import torch
+    from ltx2lora.training import LoraTrainer
+    from ltx2lora.inference import validation_hook
+    info = json.loads((Path(args.dir)/'prepared.json').read_text())
+    cuda = torch.cuda.is_available()
+    dev = torch.device('cuda' if cuda else 'cpu')
+    if args.cap and cuda: torch.cuda.set_per_process_memory_fraction(args.cap * GiB / torch.cuda.get_device_properties(dev).total_memory, dev)
+    out_dir = Path(args.dir)/'runs'/args.name
+    cfg = _config(args, info, out_dir)
+    lines = []
+    def log(*a):
+        line = ' '.join(map(str, a)); lines.append(line); print(line, flush=True)
+    row = dict(name=args.name, program='ltx2lora train (LoraTrainer)', model=info['version'], bucket=info['bucket'],
+               cap_gib=args.cap, batch=cfg['optimization']['batch_size'],
+               gradient_accumulation=cfg['optimization']['gradient_accumulation_steps'], steps=args.steps,
+               settings=args.set, card=torch.cuda.get_device_name(dev) if cuda else 'cpu', date=datetime.date.today().isoformat(),
+               torch=torch.__version__, command=' '.join(shlex.quote(a) for a in sys.argv))
+    t0 = time.time()
+    try:
+        hook = None
+        if args.validate_at:
+            conds = torch.load(Path(args.dir)/'validation_conditions.pt', weights_only=True)
+            hook = validation_hook(cfg, device=str(dev), conditions=conds)
+        trainer = LoraTrainer(cfg, device=str(dev), show_progress=False, validate=hook, log=log)
+        if cuda: torch.cuda.synchronize()
+        p = trainer.placed
+        row.update(setup_s=round(time.time() - t0, 1), allocated_after_placement_gib=torch.cuda.memory_allocated(dev) / GiB if cuda else None,
+                   streamed_fraction=p.plan.streamed_fraction if p.plan is not None else 0.0,
+                   pcie_gb_per_step=(p.plan.pcie_bytes_per_step if p.plan is not None else 0) * row['gradient_accumulation'] / 1e9,
+                   kept_blocks=len(p.kept_blocks), cuda_graphs=p.cuda_graphs,
+                   budget_gib={k: round(v / GiB, 3) for k, v in (p.budget.items.items() if p.budget else [])},
+                   budget_total_gib=p.budget.total / GiB if p.budget else None,
+                   planned_peak_gib=p.gpu_bytes / GiB if p.gpu_bytes is not None else None,
+                   resident_block_gib=(p.plan.resident_bytes if p.plan is not None else 0) / GiB)
+        if cuda: torch.cuda.reset_peak_memory_stats(dev)
+        res = trainer.fit()
+        h = res.history
+        times = [m['step_time'] for m in h]
+        warm = times[args.warmup:] or times
+        row.update(ok=True, steps_done=res.steps, first_step_s=times[0], median_s_per_step=statistics.median(warm),
+                   median_s_per_sample=statistics.median(warm) / (row['gradient_accumulation'] * row['batch']),
+                   step_times=[round(t, 3) for t in times], first_loss=h[0]['loss'], first_grad_norm=h[0]['grad_norm'],
+                   losses=[round(m['loss'], 5) for m in h],
+                   gpu_peak_gib_by_step=[round(m.get('gpu_peak_gib', 0), 2) for m in h],
+                   validation_samples=len(getattr(hook, 'written', []) or []))
+    except Exception as e:
+        row.update(ok=False, error=f'{type(e).__name__}: {str(e)[:1500]}')
+        import traceback; traceback.print_exc()
+    row.update(peak_allocated_gib=torch.cuda.max_memory_allocated(dev) / GiB if cuda else 0.0,
+               peak_reserved_gib=torch.cuda.max_memory_reserved(dev) / GiB if cuda else 0.0,
+               host_peak_rss_gib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / GiB,
+               wall_s=round(time.time() - t0, 1), log=lines[-40:])
+    if row.get('gpu_peak_gib_by_step'): row['peak_allocated_gib'] = max(row['peak_allocated_gib'], max(row['gpu_peak_gib_by_step']))
+    with open(args.out, 'a') as f: f.write(json.dumps(row) + '\n')
+    print('ROW', json.dumps({k: v for k, v in row.items() if k not in ('log', 'step_times', 'losses', 'gpu_peak_gib_by_step')}))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest='cmd', required=True)
+    p = sub.add_parser('prepare'); p.add_argument('dir'); p.add_argument('--version', default='19b')
+    p.add_argument('--bucket', default='704x384x97'); p.add_argument('--samples', type=int, default=4)
+    p.add_argument('--tiny', action='store_true', help='the tiny stand-in model (CPU smoke test)')
+    r = sub.add_parser('run'); r.add_argument('dir'); r.add_argument('--name', required=True)
+    r.add_argument('--cap', type=float, default=None); r.add_argument('--steps', type=int, default=20)
+    r.add_argument('--warmup', type=int, default=2); r.add_argument('--validate-at', type=int, default=None)
+    r.add_argument('--set', action='append', default=[]); r.add_argument('--out', required=True)
+    args = ap.parse_args()
+    (prepare if args.cmd == 'prepare' else run)(args)
+
+
+if __name__ == '__main__':
+    main()
