@@ -70,13 +70,24 @@ def _config(args, info:dict, out_dir:Path)->dict:
     return cfg
 
 
+def _watch_rss(peaks:dict, stop):
+    "Sample the process's anonymous and file-backed resident memory (GiB) until `stop` is set; keep the peaks."
+    while not stop.wait(0.25):
+        try: status = Path('/proc/self/status').read_text()
+        except OSError: return
+        for line in status.splitlines():
+            k = line.split(':')[0]
+            if k in ('RssAnon', 'RssFile', 'RssShmem'):
+                peaks[k] = max(peaks.get(k, 0), int(line.split()[1]) * 1024 / GiB)
+
+
 def run(args):
-    import torch
+    import threading, torch
     from ltx2lora.training import LoraTrainer
     from ltx2lora.inference import validation_hook
     info = json.loads((Path(args.dir)/'prepared.json').read_text())
     cuda = torch.cuda.is_available()
-    dev = torch.device('cuda' if cuda else 'cpu')
+    dev = torch.device('cuda', torch.cuda.current_device()) if cuda else torch.device('cpu')
     if args.cap and cuda: torch.cuda.set_per_process_memory_fraction(args.cap * GiB / torch.cuda.get_device_properties(dev).total_memory, dev)
     out_dir = Path(args.dir)/'runs'/args.name
     cfg = _config(args, info, out_dir)
@@ -88,6 +99,8 @@ def run(args):
                gradient_accumulation=cfg['optimization']['gradient_accumulation_steps'], steps=args.steps,
                settings=args.set, card=torch.cuda.get_device_name(dev) if cuda else 'cpu', date=datetime.date.today().isoformat(),
                torch=torch.__version__, command=' '.join(shlex.quote(a) for a in sys.argv))
+    peaks, stop = {}, threading.Event()
+    threading.Thread(target=_watch_rss, args=(peaks, stop), daemon=True).start()
     t0 = time.time()
     try:
         hook = None
@@ -119,9 +132,11 @@ def run(args):
     except Exception as e:
         row.update(ok=False, error=f'{type(e).__name__}: {str(e)[:1500]}')
         import traceback; traceback.print_exc()
+    stop.set()
     row.update(peak_allocated_gib=torch.cuda.max_memory_allocated(dev) / GiB if cuda else 0.0,
                peak_reserved_gib=torch.cuda.max_memory_reserved(dev) / GiB if cuda else 0.0,
                host_peak_rss_gib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / GiB,
+               host_peak_anon_gib=peaks.get('RssAnon'), host_peak_file_gib=peaks.get('RssFile'),
                wall_s=round(time.time() - t0, 1), log=lines[-40:])
     if row.get('gpu_peak_gib_by_step'): row['peak_allocated_gib'] = max(row['peak_allocated_gib'], max(row['gpu_peak_gib_by_step']))
     with open(args.out, 'a') as f: f.write(json.dumps(row) + '\n')

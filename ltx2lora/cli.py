@@ -120,6 +120,9 @@ def _sample(args)->int:
     return 0
 
 def _fixtures(args)->int:
+    if args.full_size: return _full_size_fixtures(args)
+    given = [f'--{k.replace("_", "-")}' for k in ('bucket', 'samples', 'device', 'seed', 'config_json') if getattr(args, k) is not None]
+    if given: return _usage(args, f'{", ".join(given)}: only with --full-size 19b|2.3')
     from ltx2lora.testing import write_fixtures
     out = write_fixtures(args.dir)
     for k, v in out.items(): print(f'{k:18} {v}')
@@ -129,6 +132,31 @@ def _usage(args, msg:str)->int:
     args.parser.print_usage(sys.stderr)
     print(f'{args.parser.prog}: error: {msg}', file=sys.stderr)
     return 2
+
+# %% ../nbs/08_cli.ipynb #4bedb17e
+def _full_size_fixtures(args)->int:
+    "`fixtures --full-size`: a random checkpoint of real size and a synthetic latent cache for it, then what to train with."
+    import yaml
+    from ltx2lora.testing import write_full_size_fixtures
+    from ltx2lora.checkpoint import inspect_checkpoint
+    from ltx2lora.dataset import parse_buckets
+    try:
+        bucket = parse_buckets(args.bucket or '704x384x97')[0]
+        config = json.loads(Path(args.config_json).read_text()) if args.config_json else None
+        out = write_full_size_fixtures(args.dir, args.full_size, (bucket.width, bucket.height, bucket.frames),
+                                       samples=4 if args.samples is None else args.samples, device=args.device or 'auto',
+                                       seed=args.seed or 0, config=config)
+    except (ValueError, KeyError, OSError) as e: return _usage(args, str(e))
+    info, cache = inspect_checkpoint(out['checkpoint']), out['precomputed']
+    files = [p for p in cache.rglob('*') if p.is_file()]
+    print(f'checkpoint  {out["checkpoint"]}\n            LTX-{info.version} layout, {info.tensors} tensors, '
+          f'{info.size_bytes / 1e9:.2f} GB of random {info.weight_dtype} weights')
+    samples = len(list((cache/'latents').rglob('*.pt')))
+    print(f'cache       {cache}\n            {samples} samples of {bucket} (video, audio, prompt), '
+          f'{len(files)} files, {sum(p.stat().st_size for p in files) / 1e6:.1f} MB')
+    print('\ntrain on them with these keys in the training config (no text encoder is needed without validation prompts):\n')
+    print(yaml.safe_dump(out['train_config'], sort_keys=False).rstrip())
+    return 0
 
 # %% ../nbs/08_cli.ipynb #7c94a46a
 _SHARD_HELP = ('this process does shard I of N (from 0); under torchrun the shard comes from RANK/WORLD_SIZE. '
@@ -221,8 +249,17 @@ def build_parser()->argparse.ArgumentParser:
     sp.add_argument('--no-audio', action='store_true'); sp.add_argument('--vram-budget-gb', type=float, help='stream block weights to fit this much GPU memory')
     sp.add_argument('--batch-guidance', action='store_true'); sp.add_argument('--device', default='auto')
     sp.set_defaults(func=_sample, parser=sp)
-    x = sub.add_parser('fixtures', help='write synthetic clips, a dataset.jsonl and tiny LTX-2 model files into DIR')
+    x = sub.add_parser('fixtures', help='write synthetic clips, a dataset.jsonl and tiny LTX-2 model files into DIR '
+                                        '(--full-size: a random checkpoint of real size and a latent cache for it)')
     x.add_argument('dir', metavar='DIR')
+    x.add_argument('--full-size', choices=('19b', '2.3'), help='instead, write DIR/ltx-2-19b-random.safetensors (LTX-2 '
+                   '19B, 42 GB) or DIR/ltx-2.3-22b-random.safetensors (LTX-2.3 22B, 46 GB), random weights in the released '
+                   'layout, and a synthetic latent cache for it in DIR/dataset/.precomputed: training at real size, anywhere')
+    x.add_argument('--bucket', metavar='WxHxF', help='with --full-size: size of the cached clips (default 704x384x97)')
+    x.add_argument('--samples', type=int, metavar='N', help='with --full-size: cached samples (default 4)')
+    x.add_argument('--device', help='with --full-size: where the weights are drawn (default auto: the GPU if there is one)')
+    x.add_argument('--seed', type=int, help='with --full-size: seed of the weights and latents (default 0)')
+    x.add_argument('--config-json', help=argparse.SUPPRESS)   # a checkpoint config instead of the real sizes (tests)
     x.set_defaults(func=_fixtures, parser=x)
     return p
 

@@ -276,6 +276,10 @@ class AccelerationConfig(_Section):
         '`ramtorch_offload` / `ramtorch_offload_percent` (streamed with the same engine).')
     vram_budget_gb:float|None = Field(None, gt=0, description='GPU memory the `auto` plan may use, in GiB '
         '(default: what the card has free). Set it to leave room for other programs.')
+    adapter_dtype:Literal['float32', 'bfloat16'] = Field('float32', description='dtype of the LoRA weights, their '
+        'gradients and the AdamW moments built on them: `float32` (as peft and the official trainer keep them; small '
+        'updates are not rounded away) or `bfloat16` (half their GPU memory, so more block weights stay resident on a '
+        '24 GB card).')
     offload_dtype:Literal['bf16', 'fp8'] = Field('bf16', description='How streamed weights are stored in CPU RAM: '
         '`fp8` (e4m3, one scale per row, upcast on the GPU) halves the RAM and the PCIe bytes at a small error.')
     load_fp8_model:bool = Field(False, description='FP8 checkpoint: keep the weights in FP8 and upcast each layer '

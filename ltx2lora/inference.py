@@ -537,6 +537,9 @@ def prepare_validation(config, # a `TrainingConfig`, dict, YAML file or YAML tex
     if getattr(cfg.training_strategy, 'name', '') == 'video_to_video':
         raise NotImplementedError('validation for video_to_video (reference videos) is not implemented; set validation.interval: null')
     device = resolve_device(device)
+    if device.startswith('cuda'):
+        from ltx2lora.offload import use_expandable_segments
+        use_expandable_segments()             # before the first allocation of a training run under a memory cap
     w, h, f = check_video_dims(v.video_dims, 'validation.video_dims')
     if conditions is None:
         if cfg.model.text_encoder_path is None:

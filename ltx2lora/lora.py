@@ -12,9 +12,10 @@ from .checkpoint import CheckpointError, load_ltx2_component, read_safetensors_h
 from .core import atomic_path
 
 # %% auto #0
-__all__ = ['LORA_KEY_PREFIX', 'checkpoint_is_fp8', 'load_transformer', 'LoraTargetError', 'LoraTargets', 'lora_targets',
-           'add_lora', 'lora_parameters', 'packed_buffer', 'GradientBuffer', 'pack_parameters', 'lora_state_dict',
-           'save_lora', 'read_lora', 'load_lora']
+__all__ = ['LORA_KEY_PREFIX', 'checkpoint_is_fp8', 'load_transformer', 'read_tensors', 'meta_transformer',
+           'load_transformer_weights', 'LoraTargetError', 'LoraTargets', 'lora_targets', 'add_lora', 'lora_parameters',
+           'materialize_adapters', 'packed_buffer', 'GradientBuffer', 'pack_parameters', 'lora_state_dict', 'save_lora',
+           'read_lora', 'load_lora']
 
 # %% ../nbs/05_lora.ipynb #3e1559b0
 _FP8 = ('F8_E4M3', 'F8_E5M2')
@@ -58,6 +59,68 @@ def load_transformer(model_path:str|Path, # LTX-2 / LTX-2.3 single-file checkpoi
     model.requires_grad_(False)
     model._ltx2lora_fp8 = fp8
     return model.eval()
+
+# %% ../nbs/05_lora.ipynb #cbb433b5
+_SAFETENSORS_TORCH = {'F64': 'float64', 'F32': 'float32', 'F16': 'float16', 'BF16': 'bfloat16', 'F8_E4M3': 'float8_e4m3fn',
+                      'F8_E5M2': 'float8_e5m2', 'I64': 'int64', 'I32': 'int32', 'I16': 'int16', 'I8': 'int8', 'U8': 'uint8',
+                      'BOOL': 'bool'}
+
+def read_tensors(path:str|Path, # a .safetensors file
+                 keep=None, # keep(key) -> True for the tensors to read (default: all)
+                ): # yields (key, CPU tensor) in file order
+    "Read a safetensors file one tensor at a time with plain reads: no memory map, the host holds one tensor."
+    import struct, torch
+    header, _ = read_safetensors_header(path)
+    with open(path, 'rb', buffering=0) as f:
+        (start,) = struct.unpack('<Q', f.read(8)); start += 8
+        for key, info in sorted(header.items(), key=lambda kv: kv[1]['data_offsets'][0]):
+            if keep is not None and not keep(key): continue
+            b, e = info['data_offsets']
+            raw = torch.empty(e - b, dtype=torch.uint8)
+            f.seek(start + b)
+            if e > b and f.readinto(memoryview(raw.numpy())) != e - b: raise CheckpointError(f'{path}: {key} is cut short')
+            yield key, raw.view(getattr(torch, _SAFETENSORS_TORCH[info['dtype']])).reshape(info['shape'])
+
+# %% ../nbs/05_lora.ipynb #b51cf06f
+def meta_transformer(model_path:str|Path, # LTX-2 / LTX-2.3 single-file checkpoint
+                     dtype=None, # the dtype its weights will have (None: torch.bfloat16)
+                    ): # ltx-core `LTXModel` on the meta device, frozen, in eval mode
+    "The checkpoint's transformer built on the meta device: its structure in no memory, to plan before loading."
+    import torch
+    require_components(model_path, ['transformer'], 'training a LoRA')
+    builder = _transformer_builder(model_path)
+    model = builder.meta_model(builder.model_config(), builder.module_ops).to(torch.bfloat16 if dtype is None else dtype)
+    model.requires_grad_(False)
+    model._ltx2lora_fp8 = checkpoint_is_fp8(model_path)
+    return model.eval()
+
+# %% ../nbs/05_lora.ipynb #798c56fe
+def load_transformer_weights(model, # `meta_transformer`'s model, or the peft model around it
+                             model_path:str|Path, # the checkpoint it was built from
+                             destination=None, # destination(name, tensor) -> the tensor to keep (moved, or as it is)
+                             dtype=None, # floating tensors are cast to this (None: the model's dtype)
+                            ):
+    "Fill a meta transformer from its checkpoint one tensor at a time, each tensor going where `destination` sends it."
+    import torch
+    from ltx_core.model.transformer import LTXV_MODEL_COMFY_RENAMING_MAP as ops
+    base = model.get_base_model() if hasattr(model, 'get_base_model') else model
+    dtype = dtype or next(base.parameters()).dtype
+    slots = {}                                   # ltx-core name -> (module, attribute, is a parameter)
+    for mname, module in base.named_modules():
+        for attr, t in [*((a, True) for a in module._parameters), *((a, False) for a in module._buffers)]:
+            if 'lora_' not in mname: slots[f'{mname}.{attr}'.replace('.base_layer', '').lstrip('.')] = (module, attr, t)
+    for key, t in read_tensors(model_path, keep=lambda k: ops.apply_to_key(k) is not None):
+        for name, v in ops.apply_to_key_value(ops.apply_to_key(key), t):
+            if name not in slots: continue
+            module, attr, is_param = slots.pop(name)
+            v = v.to(dtype) if v.is_floating_point() else v
+            v = destination(name, v) if destination is not None else v
+            if is_param: module._parameters[attr] = torch.nn.Parameter(v, requires_grad=False)
+            else: module._buffers[attr] = v
+    if left := [n for n, (m, a, p) in slots.items() if (m._parameters if p else m._buffers)[a] is not None
+                and (m._parameters if p else m._buffers)[a].is_meta]:
+        raise CheckpointError(f'{model_path}: no weights in the file for {left[:5]} ({len(left)} in all)')
+    return model
 
 # %% ../nbs/05_lora.ipynb #40672973
 class LoraTargetError(ValueError):
@@ -165,6 +228,29 @@ def lora_parameters(model, # a PEFT model from `add_lora`
                    )->list: # the trainable adapter parameters, in a fixed order
     "The parameters the optimizer trains."
     return [p for _, p in sorted(model.named_parameters(), key=lambda t: t[0]) if p.requires_grad]
+
+# %% ../nbs/05_lora.ipynb #479ab3c5
+def materialize_adapters(model, # a peft model from `add_lora` on a meta transformer
+                         rng_state, # `torch.get_rng_state()` taken just before `add_lora`
+                         adapter_dtype=None, # as given to `add_lora` (None: torch.float32)
+                         device:str='cpu',
+                        ):
+    "Give a meta-built peft model real adapters on `device`, initialised as `add_lora` initialised them."
+    import torch
+    from peft.tuners.lora import LoraLayer
+    saved = torch.get_rng_state()
+    torch.set_rng_state(rng_state)
+    try:
+        for layer in model.modules():
+            if not isinstance(layer, LoraLayer): continue
+            for name in layer.active_adapters:       # as peft's `update_layer`: two Linears drawn, then A drawn again
+                layer.lora_A[name] = torch.nn.Linear(layer.in_features, layer.r[name], bias=False)
+                layer.lora_B[name] = torch.nn.Linear(layer.r[name], layer.out_features, bias=layer.lora_bias[name])
+                layer.reset_lora_parameters(name, True)
+                for part in (layer.lora_A[name], layer.lora_B[name]):
+                    part.to(device=device, dtype=torch.float32 if adapter_dtype is None else adapter_dtype)
+    finally: torch.set_rng_state(saved)
+    return model
 
 # %% ../nbs/05_lora.ipynb #aa004f49
 def _packed_layout(params:list, align:int)->list:

@@ -188,11 +188,12 @@ class BlockStreamer:
         "Pack the streamed weights into pinned RAM, move the rest to the device and install the hooks."
         import torch
         if self.attached: return self
-        self.packs = {b: self._pack(b) for b in self.order}
         self._nan = torch.full((1,), float('nan'), dtype=self.compute_dtype, device=self.device)
-        for b, pk in self.packs.items():                 # free the original CPU copies: NaN placeholders from now on
+        self.packs = {}
+        for b in self.order:                             # pack a block, then free its original CPU copies at once: the
+            pk = self.packs[b] = self._pack(b)           # host holds the streamed weights once, plus one block
             for name, lin, shape, *_ in pk['entries']:
-                lin.weight.data = self._nan.expand(shape)
+                lin.weight.data = self._nan.expand(shape)   # NaN placeholders from now on
                 lin._ltx2lora_streamed = True
                 lin._apply = _skip_streamed_apply.__get__(lin)
         max_numel = max((pk['numel'] for pk in self.packs.values()), default=0)
@@ -370,7 +371,8 @@ def use_expandable_segments()->bool:
     "Let PyTorch's CUDA allocator grow its segments in place: much less fragmentation under a memory cap."
     import torch
     if 'expandable_segments' in os.environ.get('PYTORCH_CUDA_ALLOC_CONF', ''): return True
-    try: torch.cuda.memory._set_allocator_settings('expandable_segments:True')
+    setting = getattr(torch._C, '_accelerator_setAllocatorSettings', None)   # torch >= 2.9; before: the cuda one
+    try: (setting or torch.cuda.memory._set_allocator_settings)('expandable_segments:True')
     except Exception: return False
     return True
 

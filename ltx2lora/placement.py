@@ -51,11 +51,14 @@ def optimizer_state_bytes(params:list, # the trainable parameters
 # %% ../nbs/04b_placement.ipynb #2eeeb68e
 def estimate_activation_bytes(video_tokens:int, audio_tokens:int, text_tokens:int=1024, # per sample
                               batch:int=1, num_blocks:int=48, video_dim:int=4096, audio_dim:int=2048,
-                              checkpointing:bool=True)->int:
+                              checkpointing:bool=True,
+                              per_token_timesteps:bool=True, # first-frame conditioning: AdaLN tables per token, not per sample
+                             )->int:
     "Activation memory of a training step: block inputs kept by checkpointing plus one block's recompute (bf16)."
     per_token = video_tokens * video_dim + audio_tokens * audio_dim
     boundaries = num_blocks * per_token * 2 * (1 if checkpointing else 14)
-    one_block = (56 * video_tokens * video_dim + 56 * audio_tokens * audio_dim + 4 * text_tokens * (video_dim + audio_dim)) * 2
+    video = 56 + (38 if per_token_timesteps else 0)   # a conditioned step's peak: +1.0 GiB at 704x384x97 (19B, H200)
+    one_block = (video * video_tokens * video_dim + 56 * audio_tokens * audio_dim + 4 * text_tokens * (video_dim + audio_dim)) * 2
     return batch * (boundaries + one_block)
 
 def estimate_kept_activation_bytes(video_tokens:int, audio_tokens:int, text_tokens:int=1024, # per sample
@@ -91,6 +94,7 @@ def usable_gpu_bytes(device:str, # 'cuda', 'cuda:1', 'cpu', ...
     if not str(device).startswith('cuda'): return budget
     import torch
     dev = torch.device(device)
+    if dev.index is None: dev = torch.device("cuda", torch.cuda.current_device())
     free, total = torch.cuda.mem_get_info(dev)
     allowed = free + torch.cuda.memory_reserved(dev)
     fraction = getattr(torch.cuda, 'get_per_process_memory_fraction', lambda d: 1.0)(dev)
@@ -112,7 +116,8 @@ class GpuBudget:
         parts = ', '.join(f'{k} {v / g:.2f}' for k, v in self.items.items() if v)
         return f'GPU budget {self.total / g:.1f} GiB: {parts} -> {self.resident_budget / g:.2f} GiB for resident block weights'
 
-ALLOCATOR_SLACK = int(1.5 * 2**30)   # reserved-but-unusable blocks of the caching allocator (expandable segments on)
+ALLOCATOR_SLACK = int(2.25 * 2**30)  # the caching allocator's reserved-but-unusable memory: 1.3 GiB at the 31 GiB
+                                     # peak of `ltx2lora train` (19B, H200), 2.25 GiB at an out-of-memory under 23 GiB
 
 # %% ../nbs/04b_placement.ipynb #cbe6caae
 def sampling_bytes(video_dims, frame_rate:float=25.0, # what is sampled
@@ -136,17 +141,20 @@ def training_budget(total:int, # `usable_gpu_bytes`
                     validation_bytes:int=0, # `sampling_bytes` of the validation dims, 0 without validation
                     graph_pool_bytes:int=0, # `estimate_graph_pool_bytes` when CUDA graphs run
                     slack:int=ALLOCATOR_SLACK,
+                    park:bool=False, # gradients and optimizer states leave the GPU while validation samples
+                    per_token_timesteps:bool=True, # first-frame conditioning on (`first_frame_conditioning_p > 0`)
                    )->GpuBudget:
     "Budget a training step's GPU memory from the objects that will be placed."
     base = transformer.get_base_model() if hasattr(transformer, 'get_base_model') else transformer
     lin = block_linears(base.transformer_blocks[0])
     vd, ad = lin['attn1.to_q'].in_features, lin['audio_attn1.to_q'].in_features
-    act = estimate_activation_bytes(video_tokens, audio_tokens, text_tokens, batch, len(base.transformer_blocks), vd, ad)
-    adapters = sum(p.numel() * p.element_size() for p in params)
+    act = estimate_activation_bytes(video_tokens, audio_tokens, text_tokens, batch, len(base.transformer_blocks), vd, ad,
+                                    per_token_timesteps=per_token_timesteps)
+    adapters, states = sum(p.numel() * p.element_size() for p in params), optimizer_state_bytes(params, optimizer_type)
+    freed = act + (adapters + states if park else 0)     # what validation finds free: the step's activations, and parked
     return GpuBudget(total, dict(non_block_weights=non_block_bytes(base), connectors=module_bytes(connectors),
-                                 adapters=adapters, adapter_grads=adapters,
-                                 optimizer_states=optimizer_state_bytes(params, optimizer_type), activations=act,
-                                 slots=slot_bytes, validation=max(0, validation_bytes - act), cuda_graphs=graph_pool_bytes,
+                                 adapters=adapters, adapter_grads=adapters, optimizer_states=states, activations=act,
+                                 slots=slot_bytes, validation=max(0, validation_bytes - freed), cuda_graphs=graph_pool_bytes,
                                  allocator_slack=slack))
 
 # %% ../nbs/04b_placement.ipynb #92900087
@@ -158,6 +166,7 @@ class Placement:
     cuda_graphs:bool = False                   # replay the compiled blocks as CUDA graphs
     budget:GpuBudget|None = None               # None: no budget known (CPU without `vram_budget_gb`)
     notes:list = field(default_factory=list)   # decisions a user should hear about, one line each
+    park_for_validation:bool = False           # move gradients and optimizer states to CPU RAM while validation samples
     @property
     def streamed(self)->bool: return self.plan is not None and bool(self.plan.streamed)
     @property
@@ -199,6 +208,7 @@ def plan_training(transformer, # the peft-wrapped `LTXModel`, before streaming
                   validation_bytes:int=0, # `sampling_bytes` of validation, 0 without
                   extra_slack:int=0, # more reserve, after a step ran out of memory (`LoraTrainer`)
                   allocator_slack:int|None=None, # None: `ALLOCATOR_SLACK` on CUDA, 0 elsewhere (no caching allocator)
+                  per_token_timesteps:bool=True, # first-frame conditioning on
                  )->Placement:
     "Decide streaming, kept activations and CUDA graphs for a training run from one budget."
     acc, opt = acceleration, optimization
@@ -218,10 +228,10 @@ def plan_training(transformer, # the peft-wrapped `LTXModel`, before streaming
     lin = block_linears(blocks[0])
     shape = dict(video_tokens=video_tokens, audio_tokens=audio_tokens, text_tokens=text_tokens, batch=opt.batch_size,
                  video_dim=lin['attn1.to_q'].in_features, audio_dim=lin['audio_attn1.to_q'].in_features)
-    def budget_for(slot_bytes, graph_pool=0):
+    def budget_for(slot_bytes, graph_pool=0, park=streams):
         return training_budget(total, transformer, connectors, params, opt.optimizer_type, video_tokens, audio_tokens,
                                opt.batch_size, text_tokens, slot_bytes, validation_bytes, graph_pool,
-                               slack + extra_slack)
+                               slack + extra_slack, park, per_token_timesteps)
     plan = None
     if streams and mode == 'percent':
         plan = plan_offload(blocks, stream_fraction=acc.ramtorch_offload_percent, storage_dtype=acc.offload_dtype)
@@ -235,13 +245,14 @@ def plan_training(transformer, # the peft-wrapped `LTXModel`, before streaming
     elif streams: plan = _plan_within(blocks, budget_for, acc.offload_dtype)
     graphs = graphs and (plan is None or not plan.streamed)
     pool = estimate_graph_pool_bytes(**shape) if graphs else 0
-    bud = budget_for(plan.gpu_overhead_bytes if plan is not None else 0, pool) if total is not None else None
+    park = streams and not graphs          # CUDA graphs replay fixed addresses: nothing may move under them
+    bud = budget_for(plan.gpu_overhead_bytes if plan is not None else 0, pool, park) if total is not None else None
     kept = []
     if acc.checkpoint_blocks == 'auto' and opt.enable_gradient_checkpointing and bud is not None:
         boundary = shape['batch'] * 2 * (video_tokens * shape['video_dim'] + audio_tokens * shape['audio_dim'])
         kept = blocks_keeping_activations(blocks, bud, plan, estimate_kept_activation_bytes(**shape), boundary)
     if cuda: _check_fits(bud, plan)
-    return Placement(plan, kept, graphs, bud, notes)
+    return Placement(plan, kept, graphs, bud, notes, park)
 
 def _check_fits(budget:GpuBudget|None, plan:OffloadPlan|None):
     "Refuse a run whose budget is short even with every block weight streamed, with the numbers and the fixes."

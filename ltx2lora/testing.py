@@ -13,11 +13,13 @@ from .core import atomic_path, atomic_write_text
 
 # %% auto #0
 __all__ = ['BROKEN_KINDS', 'SAMPLE_TRIGGER', 'SAMPLE_CLIPS', 'LTX2_MODEL_VERSIONS', 'LTX2_COMPONENTS', 'LTX2_CHECKPOINT_PREFIXES',
-           'TINY_AUDIOSET_LABELS', 'VALID_CLIPS', 'synthetic_frame', 'synthetic_audio', 'write_clip', 'write_broken',
-           'write_sample_dataset', 'tiny_ltx2_config', 'build_tiny_components', 'ltx2_checkpoint_state_dict',
-           'save_ltx2_checkpoint', 'write_tiny_checkpoint', 'ltx2_19b_config', 'write_tiny_gemma',
-           'write_tiny_qwen2_5_vl', 'write_tiny_whisper', 'write_tiny_audio_tagger', 'write_tiny_captioning_models',
-           'write_valid_dataset', 'write_fixtures', 'tiny_modalities']
+           'FULL_SIZE_VERSIONS', 'FULL_SIZE_CHECKPOINT_NAMES', 'TINY_AUDIOSET_LABELS', 'VALID_CLIPS', 'synthetic_frame',
+           'synthetic_audio', 'write_clip', 'write_broken', 'write_sample_dataset', 'tiny_ltx2_config',
+           'build_tiny_components', 'ltx2_checkpoint_state_dict', 'save_ltx2_checkpoint', 'write_tiny_checkpoint',
+           'ltx2_19b_config', 'ltx2_3_22b_config', 'write_full_size_checkpoint', 'write_synthetic_cache',
+           'write_full_size_fixtures', 'write_tiny_gemma', 'write_tiny_qwen2_5_vl', 'write_tiny_whisper',
+           'write_tiny_audio_tagger', 'write_tiny_captioning_models', 'write_valid_dataset', 'write_fixtures',
+           'tiny_modalities']
 
 # %% ../nbs/00b_testing.ipynb #e60e20bc
 def synthetic_frame(index:int, # frame number
@@ -320,10 +322,11 @@ def _init_tiny_module(module, seed:int, std:float=0.02):
             if t.is_floating_point(): t.copy_(t.to(torch.bfloat16))
     return module
 
-def build_tiny_components(config:dict, # a checkpoint config, e.g. from `tiny_ltx2_config`
-                          seed:int=0, # weights are a pure function of (config, seed)
-                         )->dict: # component name (see `LTX2_COMPONENTS`) -> ltx-core module, in eval mode
-    "Build every LTX-2 component with ltx-core's configurators from `config` and initialise it from `seed`."
+# %% ../nbs/00b_testing.ipynb #ac63aa33
+def _construct_components(config:dict, # a checkpoint config with an `ltx2lora_tiny` section (the Gemma sizes)
+                          names=LTX2_COMPONENTS, # which components to build
+                         )->dict: # name -> ltx-core module, its weights as the constructors leave them
+    "Build LTX-2 components with ltx-core's configurators from `config`, on the current device, uninitialised."
     from ltx_core.model.transformer import LTXModelConfigurator
     from ltx_core.model.video_vae import VideoEncoderConfigurator, VideoDecoderConfigurator
     from ltx_core.model.audio_vae import AudioEncoderConfigurator, AudioDecoderConfigurator, VocoderConfigurator
@@ -331,20 +334,27 @@ def build_tiny_components(config:dict, # a checkpoint config, e.g. from `tiny_lt
     from ltx_core.text_encoders.gemma.embeddings_connector import (Embeddings1DConnectorConfigurator,
                                                                    AudioEmbeddings1DConnectorConfigurator)
     if "ltx2lora_tiny" not in config:
-        raise KeyError("build_tiny_components: config has no 'ltx2lora_tiny' section with the tiny Gemma sizes; "
-                       "start from tiny_ltx2_config()")
-    components = {
-        "transformer": LTXModelConfigurator.from_config(config),
-        "video_encoder": VideoEncoderConfigurator.from_config(config),
-        "video_decoder": VideoDecoderConfigurator.from_config(config),
-        "audio_encoder": AudioEncoderConfigurator.from_config(config),
-        "audio_decoder": AudioDecoderConfigurator.from_config(config),
-        "vocoder": VocoderConfigurator.from_config(config),
-        "embeddings_processor": EmbeddingsProcessor(
+        raise KeyError("config has no 'ltx2lora_tiny' section with the Gemma sizes the feature extractor is built for; "
+                       "start from tiny_ltx2_config() (or ltx2_19b_config() / ltx2_3_22b_config())")
+    build = {
+        "transformer": lambda: LTXModelConfigurator.from_config(config),
+        "video_encoder": lambda: VideoEncoderConfigurator.from_config(config),
+        "video_decoder": lambda: VideoDecoderConfigurator.from_config(config),
+        "audio_encoder": lambda: AudioEncoderConfigurator.from_config(config),
+        "audio_decoder": lambda: AudioDecoderConfigurator.from_config(config),
+        "vocoder": lambda: VocoderConfigurator.from_config(config),
+        "embeddings_processor": lambda: EmbeddingsProcessor(
             feature_extractor=_tiny_feature_extractor(config),
             video_connector=Embeddings1DConnectorConfigurator.from_config(config),
             audio_connector=AudioEmbeddings1DConnectorConfigurator.from_config(config)),
     }
+    return {name: build[name]() for name in names}
+
+def build_tiny_components(config:dict, # a checkpoint config, e.g. from `tiny_ltx2_config`
+                          seed:int=0, # weights are a pure function of (config, seed)
+                         )->dict: # component name (see `LTX2_COMPONENTS`) -> ltx-core module, in eval mode
+    "Build every LTX-2 component with ltx-core's configurators from `config` and initialise it from `seed`."
+    components = _construct_components(config)
     for name, module in components.items():   # one generator per component: changing one leaves the others alone
         _init_tiny_module(module, seed * 1_000_003 + zlib.crc32(name.encode()))
     for encoder, decoder in (("video_encoder", "video_decoder"), ("audio_encoder", "audio_decoder")):
@@ -365,17 +375,23 @@ LTX2_CHECKPOINT_PREFIXES = { # component -> [(prefix in the component's state di
                              ("audio_connector.", "model.diffusion_model.audio_embeddings_connector.")],
 }
 
+def _checkpoint_key(name:str, # a component, one of `LTX2_COMPONENTS`
+                    key:str, # a key of its state dict
+                   )->str: # the key of that tensor in the single file
+    "Where a component's state-dict entry lives in the LTX-2 single-file checkpoint."
+    if name not in LTX2_CHECKPOINT_PREFIXES:
+        raise KeyError(f"ltx2_checkpoint_state_dict: unknown component {name!r}; expected one of {list(LTX2_COMPONENTS)}")
+    src, dst = next((s, d) for s, d in LTX2_CHECKPOINT_PREFIXES[name] if key.startswith(s))
+    return dst + key[len(src):]
+
 def ltx2_checkpoint_state_dict(components:dict, # component name -> module, e.g. from `build_tiny_components`
                               )->dict: # checkpoint key -> tensor, keys as in the released single file
     "The state dicts of `components` merged under the key prefixes of the LTX-2 single-file checkpoint."
     import torch
     out = {}
     for name, module in components.items():
-        if name not in LTX2_CHECKPOINT_PREFIXES:
-            raise KeyError(f"ltx2_checkpoint_state_dict: unknown component {name!r}; expected {list(LTX2_COMPONENTS)}")
         for key, tensor in module.state_dict().items():
-            src, dst = next((s, d) for s, d in LTX2_CHECKPOINT_PREFIXES[name] if key.startswith(s))
-            ckpt_key = dst + key[len(src):]
+            ckpt_key = _checkpoint_key(name, key)
             if ckpt_key in out and not torch.equal(out[ckpt_key], tensor):
                 raise ValueError(f"ltx2_checkpoint_state_dict: {name}.{key} and another component both write "
                                  f"{ckpt_key} with different values (VAE encoder and decoder must share statistics)")
@@ -423,7 +439,290 @@ def ltx2_19b_config()->dict:
                         res(4), ["compress_all", {"multiplier": 1}], res(2), ["compress_all", {"multiplier": 2}], res(2)])
     cfg["audio_vae"]["model"]["params"]["ddconfig"].update(ch_mult=[1, 2, 4], num_res_blocks=2)
     cfg["vocoder"]["upsample_initial_channel"] = 1024
+    cfg["ltx2lora_tiny"].update(gemma_hidden_size=3840, gemma_num_hidden_layers=48)   # Gemma 3 12B
     return cfg
+
+# %% ../nbs/00b_testing.ipynb #7c678ee6
+def ltx2_3_22b_config()->dict:
+    "The checkpoint config of LTX-2.3 (22B): the tiny 2.3 config with the published sizes put back."
+    cfg = tiny_ltx2_config("2.3")
+    cfg["transformer"].update(
+        num_layers=48,                                                                        # [D] [M]
+        num_attention_heads=32, attention_head_dim=128, cross_attention_dim=4096,             # [D] [M]: video 4096
+        audio_num_attention_heads=32, audio_attention_head_dim=64, audio_cross_attention_dim=2048,  # [D] [M]: audio 2048
+        caption_channels=3840,                                                                # [D] [M]: Gemma 3 12B
+        connector_num_layers=8, connector_num_attention_heads=32, connector_attention_head_dim=128,  # [D] [M]
+        audio_connector_num_attention_heads=32, audio_connector_attention_head_dim=64)        # [D] [M]
+    res = lambda n: ["res_x", {"num_layers": n}]
+    cfg["vae"].update(decoder_base_channels=128,                      # [M]; [D] decoder channels 256 .. 1024
+        encoder_blocks=[res(4), ["compress_space_res", {"multiplier": 2}], res(6), ["compress_time_res", {"multiplier": 2}],
+                        res(4), ["compress_all_res", {"multiplier": 2}], res(2), ["compress_all_res", {"multiplier": 1}],
+                        res(2)],                                      # [M]; [D] layers (4, 6, 4, 2, 2), channels x2 x2 x2 x1
+        decoder_blocks=[res(4), ["compress_space", {"multiplier": 2}], res(6), ["compress_time", {"multiplier": 2}],
+                        res(4), ["compress_all", {"multiplier": 1}], res(2), ["compress_all", {"multiplier": 2}],
+                        res(2)])                                      # [M]; [D] layers (4, 6, 4, 2, 2), upsample (2, 2, 1, 2)
+    cfg["audio_vae"]["model"]["params"]["ddconfig"].update(ch_mult=[1, 2, 4], num_res_blocks=2)   # [D] [M]
+    cfg["vocoder"]["vocoder"]["upsample_initial_channel"] = 1536     # [D] hidden_channels, [M]
+    cfg["vocoder"]["bwe"]["upsample_initial_channel"] = 512          # [D] bwe_hidden_channels, [M]
+    cfg["ltx2lora_tiny"].update(gemma_hidden_size=3840, gemma_num_hidden_layers=48)   # Gemma 3 12B, as for 19B
+    return cfg
+
+# %% ../nbs/00b_testing.ipynb #d136f2c1
+import contextlib, struct
+from .core import progress
+
+# %% ../nbs/00b_testing.ipynb #af9bb947
+@contextlib.contextmanager
+def _parameters_on_meta():
+    "While open, every parameter a module registers moves to the meta device, except 0-d constants; buffers stay as built."
+    import torch
+    register = torch.nn.Module.register_parameter
+    def register_on_meta(module, name, param):
+        if param is not None and param.ndim > 0 and not param.is_meta:
+            param = torch.nn.Parameter(param.to("meta"), requires_grad=param.requires_grad)
+        register(module, name, param)
+    torch.nn.Module.register_parameter = register_on_meta
+    try: yield
+    finally: torch.nn.Module.register_parameter = register
+
+# %% ../nbs/00b_testing.ipynb #1de74675
+_SAFETENSORS_DTYPES = {"float64": "F64", "float32": "F32", "float16": "F16", "bfloat16": "BF16", "int64": "I64",
+                       "int32": "I32", "int16": "I16", "int8": "I8", "uint8": "U8", "bool": "BOOL"}
+
+def _tensor_spec(t, # a tensor, possibly on the meta device
+                )->tuple: # (safetensors dtype, shape, bytes) that `t` has in the file: floating tensors in bf16
+    "How a tensor is stored in a full-size checkpoint: floating ones in bf16, others as they are."
+    import torch
+    dtype = torch.bfloat16 if t.is_floating_point() else t.dtype
+    return _SAFETENSORS_DTYPES[str(dtype).removeprefix("torch.")], tuple(t.shape), t.numel() * dtype.itemsize
+
+def _safetensors_header(specs:dict, # key -> (dtype, shape, bytes), in the order their bytes will follow
+                        metadata:dict, # str -> str: the header's "__metadata__"
+                       )->bytes: # the start of the file: 8-byte length, JSON header, space padding
+    "The start of a safetensors file whose tensors of `specs` follow it back to back, from their shapes alone."
+    header, offset = {"__metadata__": metadata}, 0
+    for key, (dtype, shape, n) in specs.items():
+        header[key] = {"dtype": dtype, "shape": list(shape), "data_offsets": [offset, offset + n]}
+        offset += n
+    raw = json.dumps(header, separators=(",", ":")).encode()
+    raw += b" " * (-len(raw) % 8)
+    return struct.pack("<Q", len(raw)) + raw
+
+def _tensor_bytes(t)->np.ndarray: # the tensor's bytes, as they follow the header
+    "A tensor's raw bytes on the host: contiguous, in the machine's (little-endian) order."
+    import torch
+    return t.detach().contiguous().cpu().reshape(-1).view(torch.uint8).numpy()
+
+# %% ../nbs/00b_testing.ipynb #f2b654e6
+def _full_size_entries(config:dict, # a checkpoint config, e.g. `ltx2_19b_config()`
+                       components=None, # which of `LTX2_COMPONENTS`; None: all
+                      )->dict: # checkpoint key -> (tensor, the module holding it, its attribute name), sorted by key
+    "Every tensor of the checkpoint of `config`, from components built with their parameters on the meta device."
+    from ltx_core.model.audio_vae.vocoder import VocoderWithBWE
+    names = list(LTX2_COMPONENTS if components is None else components)
+    if unknown := [n for n in names if n not in LTX2_COMPONENTS]:
+        raise KeyError(f"unknown component(s) {unknown}; choose from {list(LTX2_COMPONENTS)}")
+    with _parameters_on_meta(): built = _construct_components(config, names)
+    out = {}
+    for name, module in built.items():
+        for m in module.modules():
+            if isinstance(m, VocoderWithBWE): _fill_mel_stft(m.mel_stft, m.input_sampling_rate)
+        for key, t in module.state_dict(keep_vars=True).items():
+            owner, _, attr = key.rpartition(".")
+            out.setdefault(_checkpoint_key(name, key), (t, module.get_submodule(owner), attr))
+    return dict(sorted(out.items()))
+
+def _full_size_value(key:str, # its checkpoint key: with `seed`, the seed of the tensor's own generator
+                     t, owner, attr:str, # the tensor, its module and attribute name, from `_full_size_entries`
+                     seed:int, # the file's seed
+                     device:str, # where the value is drawn
+                     std:float=0.02, # of the weights
+                    ): # the tensor's value on `device`: floating ones in bf16
+    "The value written for one tensor: drawn by `_init_tiny_module`'s rules, or as ltx-core built it."
+    import torch
+    def draw(sample, scale, shift):
+        g = torch.Generator(device).manual_seed(seed * 1_000_003 + zlib.crc32(key.encode()))
+        return sample(tuple(t.shape), generator=g, device=device).mul_(scale).add_(shift)   # in place: one copy
+    norms = (torch.nn.LayerNorm, torch.nn.GroupNorm, torch.nn.RMSNorm)
+    if attr == "mean-of-means": v = draw(torch.randn, 0.1, 0.)          # a VAE's per-channel statistics
+    elif attr == "std-of-means": v = draw(torch.rand, 1., 0.5)
+    elif isinstance(t, torch.nn.Parameter) and t.ndim > 0:
+        v = draw(torch.randn, std, 1. if isinstance(owner, norms) and attr == "weight" else 0.)
+    elif t.is_meta: raise ValueError(f"{key}: a buffer on the meta device, with no value to write; ltx-core builds it "
+                                     f"without one, so `_full_size_value` needs a rule for {type(owner).__name__}.{attr}")
+    else: v = t.detach().to(device)                                      # computed when built, or a 0-d constant
+    return v.to(torch.bfloat16) if v.is_floating_point() else v
+
+# %% ../nbs/00b_testing.ipynb #26769a64
+FULL_SIZE_VERSIONS = ("19b", "2.3") # `write_full_size_checkpoint`'s versions: LTX-2 19B, LTX-2.3 22B
+
+def _full_size_config(version:str, config:dict|None)->dict:
+    "`config`, or the real sizes of `version` when it is None."
+    if version not in FULL_SIZE_VERSIONS:
+        raise ValueError(f"version must be one of {FULL_SIZE_VERSIONS} (LTX-2 19B, LTX-2.3 22B), got {version!r}")
+    if config is not None: return config
+    return ltx2_19b_config() if version == "19b" else ltx2_3_22b_config()
+
+def _require_free_space(path:Path, needed:int):
+    "Raise an `OSError` that names the folder and the bytes when the disk of `path` cannot take `needed` more bytes."
+    path.parent.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(path.parent).free
+    if free < needed:
+        raise OSError(f"{path.parent}: {path.name} needs {needed:,} bytes ({needed / 1e9:.1f} GB), but its disk has only "
+                      f"{free:,} ({free / 1e9:.1f} GB) free; free some space or write it to another disk")
+
+# %% ../nbs/00b_testing.ipynb #68e3fc18
+def write_full_size_checkpoint(path:str|Path, # the .safetensors file to write (replaced atomically)
+                               version:str="19b", # "19b" (LTX-2) or "2.3" (LTX-2.3 22B): the sizes when `config` is None
+                               device:str="auto", # where the values are drawn: "auto" = CUDA when available, else the CPU
+                               seed:int=0, # the bytes are a function of (config, seed, device type)
+                               config:dict|None=None, # None: the real sizes of `version`; a tiny config: the small stand-in
+                               components:list|None=None, # which of `LTX2_COMPONENTS` to write; None: all, as released
+                               show_progress:bool=True, # a progress bar over the bytes written
+                              )->Path:
+    "Write a random-weight LTX-2 checkpoint in the released single-file layout, holding one tensor at a time."
+    import torch
+    path, config = Path(path), _full_size_config(version, config)
+    if device == "auto": device = "cuda" if torch.cuda.is_available() else "cpu"
+    entries = _full_size_entries(config, components)
+    specs = {key: _tensor_spec(t) for key, (t, _, _) in entries.items()}
+    metadata = {"config": json.dumps(config)}
+    if model_version := LTX2_MODEL_VERSIONS.get(config.get("ltx2lora_tiny", {}).get("version")):
+        metadata["model_version"] = model_version
+    header = _safetensors_header(specs, metadata)
+    total = len(header) + sum(n for _, _, n in specs.values())
+    _require_free_space(path, total)
+    bar = progress(total=total, desc=path.name, unit="B", unit_scale=True, unit_divisor=1024,
+                   disable=None if show_progress else True)
+    with atomic_path(path) as tmp, open(tmp, "wb") as f, bar:
+        f.write(header); bar.update(len(header))
+        for key, (t, owner, attr) in entries.items():
+            data = _tensor_bytes(_full_size_value(key, t, owner, attr, seed, device))
+            if data.nbytes != specs[key][2]: raise RuntimeError(f"{key}: {data.nbytes} bytes, the header says {specs[key][2]}")
+            f.write(data); bar.update(data.nbytes)
+    return path
+
+# %% ../nbs/00b_testing.ipynb #81f5fb93
+def _synthetic_shapes(model_path:str|Path, # the LTX-2 checkpoint the cache is for
+                      bucket, # a `Bucket`: width, height, frames of the clips
+                      frame_rate:float, # of the clips
+                     )->dict: # video, audio: latent shapes; widths: (video, audio) prompt widths; shared; seconds
+    "The shapes the encoders of `model_path` give for a clip of `bucket` at `frame_rate`, from its header and config."
+    from ltx_core.types import VideoPixelShape, VideoLatentShape
+    from ltx2lora.checkpoint import read_safetensors_header, require_components
+    require_components(model_path, ["video_encoder", "audio_encoder", "embeddings_processor"], "a synthetic latent cache")
+    header, meta = read_safetensors_header(model_path)
+    config = json.loads(meta["config"])
+    video = VideoLatentShape.from_pixel_shape(VideoPixelShape(1, bucket.frames, bucket.height, bucket.width, frame_rate),
+                                              latent_channels=config.get("vae", {}).get("latent_channels", 128))
+    audio_vae = config.get("audio_vae", {})
+    params = audio_vae.get("model", {}).get("params", {})
+    dd = params.get("ddconfig", {})
+    down = 2 ** (len(dd.get("ch_mult", [1, 2, 4])) - 1)
+    seconds = bucket.frames / frame_rate
+    samples = round(seconds * params.get("sampling_rate", 16000))
+    mel_frames = samples // audio_vae.get("preprocessing", {}).get("stft", {}).get("hop_length", 160) + 1
+    audio = (dd.get("z_channels", 8), -(-mel_frames // down), dd.get("mel_bins", 64) // down)
+    p = "text_embedding_projection."
+    shared = p + "aggregate_embed.weight" in header
+    widths = ((header[p + "aggregate_embed.weight"]["shape"][0],) * 2 if shared else
+              (header[p + "video_aggregate_embed.weight"]["shape"][0], header[p + "audio_aggregate_embed.weight"]["shape"][0]))
+    return dict(video=tuple(video.to_torch_shape())[1:], audio=audio, widths=widths, shared=shared, seconds=seconds)
+
+# %% ../nbs/00b_testing.ipynb #6460f8f4
+def _check_synthetic(video_dims, samples:int, text_tokens:int): # -> the `Bucket` of `video_dims`
+    "Refuse what a synthetic cache cannot be made of, naming the argument and the fix."
+    from ltx2lora.dataset import parse_buckets
+    if samples < 1: raise ValueError(f"samples={samples}: a cache needs at least one sample")
+    if text_tokens < 128 or text_tokens % 128:
+        raise ValueError(f"text_tokens={text_tokens}: must be a positive multiple of 128 (LTX-2 uses 1024)")
+    return parse_buckets("x".join(str(int(d)) for d in video_dims))[0]
+
+def _synthetic_sample(shapes:dict, # from `_synthetic_shapes`
+                      frame_rate:float, text_tokens:int,
+                      generator, # a torch.Generator: the sample's values are a function of its seed
+                     )->dict: # part -> the dict saved in that folder
+    "The three cache files of one synthetic sample: random latents and prompt embeddings of the encoders' shapes."
+    import torch
+    randn = lambda *shape: torch.randn(shape, generator=generator)
+    v, a = randn(*shapes["video"]).to(torch.bfloat16), randn(*shapes["audio"])
+    n = int(torch.randint(text_tokens // 8, text_tokens // 2 + 1, (1,), generator=generator))   # prompt tokens
+    mask = torch.zeros(text_tokens, dtype=torch.int64)
+    mask[-n:] = 1                                                       # left padding, as Gemma's tokenizer pads
+    embeds = lambda width: (randn(text_tokens, width) * mask[:, None]).to(torch.bfloat16)
+    video_embeds = embeds(shapes["widths"][0])
+    return dict(latents=dict(latents=v, num_frames=v.shape[1], height=v.shape[2], width=v.shape[3], fps=float(frame_rate)),
+                audio_latents=dict(latents=a, num_time_steps=a.shape[1], frequency_bins=a.shape[2], duration=shapes["seconds"]),
+                conditions=dict(video_prompt_embeds=video_embeds, prompt_attention_mask=mask,
+                                audio_prompt_embeds=video_embeds if shapes["shared"] else embeds(shapes["widths"][1])))
+
+# %% ../nbs/00b_testing.ipynb #d69bb800
+def write_synthetic_cache(root:str|Path, # the dataset folder: the cache goes to root/.precomputed
+                          model_path:str|Path, # the LTX-2 checkpoint it is for: shapes, widths, fingerprints
+                          video_dims=(704, 384, 97), # (width, height, frames) of the clips it stands for
+                          samples:int=4, # how many
+                          with_audio:bool=True, # also audio_latents/, as `preprocess --with-audio`
+                          text_tokens:int=1024, # prompt length L, a multiple of 128 (`max_text_length`)
+                          frame_rate:float=25.0, # of the clips
+                          seed:int=0, # the values are a function of (shapes, seed)
+                         )->Path: # root/.precomputed
+    "Write a `.precomputed` cache of random latents and prompt embeddings for `model_path`, as `ltx2lora preprocess` would."
+    import torch
+    from ltx2lora.core import atomic_torch_save
+    from ltx2lora import latents as L
+    bucket = _check_synthetic(video_dims, samples, text_tokens)
+    shapes, out = _synthetic_shapes(model_path, bucket, frame_rate), Path(root)/".precomputed"
+    m, needed = L._new_manifest(None), L._needed_parts(with_audio)
+    encoders = ("video_encoder", "audio_encoder", "feature_extractor")
+    fp = L._reuse_or(m["model"], Path(model_path), lambda: L.checkpoint_fingerprints(model_path, encoders), encoders)
+    m["settings"] = dict(resolution_buckets=[str(bucket)], with_audio=with_audio, only=None, device=None,
+                         load_text_encoder_in_8bit=False, vae_tiling=False, silence_for_missing_audio=False,
+                         max_text_length=text_tokens, text_batch_size=1, lora_trigger=None,
+                         synthetic=dict(seed=seed, frame_rate=frame_rate))
+    for i in range(samples):
+        media, name = f"videos/synthetic_{i:03d}.mp4", L.sample_name(f"videos/synthetic_{i:03d}.mp4")
+        files = _synthetic_sample(shapes, frame_rate, text_tokens, torch.Generator().manual_seed(seed * 1_000_003 + i))
+        fingerprint, v = f"synthetic-{seed}-{i}", dict(version=L.CACHE_VERSION, bucket=str(bucket))
+        identity = dict(latents=dict(v, media=fingerprint, video_encoder=fp["video_encoder"]),
+                        audio_latents=dict(v, media=fingerprint, audio_encoder=fp["audio_encoder"], silence=False),
+                        conditions=dict(version=L.CACHE_VERSION, prompt=f"synthetic-{seed}-{i}", text_encoder=None,
+                                        precision="bf16", max_length=text_tokens, feature_extractor=fp["feature_extractor"]))
+        s = m["samples"][name] = dict(media_path=media, parts={}, bucket=str(bucket),
+                                      notes=["synthetic: random latents and prompt embeddings; the clip does not exist"],
+                                      media=dict(fingerprint=fingerprint, width=bucket.width, height=bucket.height,
+                                                 frames=bucket.frames, fps=frame_rate, has_audio=with_audio))
+        for part in needed:
+            atomic_torch_save(files[part], out/part/name)
+            key = "video_prompt_embeds" if part == "conditions" else "latents"
+            L._part_done(s, part, identity[part], files[part][key], 0.)
+        L._finish_sample(s, needed, None)
+    L._write_manifest(out, m)
+    return out
+
+# %% ../nbs/00b_testing.ipynb #3b37010a
+FULL_SIZE_CHECKPOINT_NAMES = {"19b": "ltx-2-19b-random.safetensors", "2.3": "ltx-2.3-22b-random.safetensors"}
+
+def write_full_size_fixtures(root:str|Path, # folder to fill: the checkpoint, and dataset/.precomputed
+                             version:str="19b", # "19b" (LTX-2) or "2.3" (LTX-2.3 22B)
+                             video_dims=(704, 384, 97), # (width, height, frames) of the cached clips
+                             samples:int=4, # cached samples
+                             device:str="auto", # where the checkpoint's values are drawn: "auto" = CUDA when available
+                             seed:int=0, # of the weights and the latents
+                             config:dict|None=None, # None: the real sizes of `version`; a tiny config for tests
+                             text_tokens:int=1024, # prompt length of the cached conditions
+                             show_progress:bool=True, # a progress bar over the checkpoint's bytes
+                            )->dict: # checkpoint, precomputed, train_config (the training-config keys that use them)
+    "A full-size random checkpoint and a synthetic latent cache for it: what a benchmark at real size trains on."
+    root = Path(root)
+    config = _full_size_config(version, config)                     # a bad version, bucket or count fails before
+    _check_synthetic(video_dims, samples, text_tokens)              # the checkpoint's 40-odd GB are written
+    ckpt = write_full_size_checkpoint(root/FULL_SIZE_CHECKPOINT_NAMES[version], version, device, seed, config,
+                                      show_progress=show_progress)
+    cache = write_synthetic_cache(root/"dataset", ckpt, video_dims, samples, text_tokens=text_tokens, seed=seed)
+    train_config = dict(model=dict(model_path=str(ckpt.resolve())),
+                        data=dict(preprocessed_data_root=str(cache.resolve())),
+                        training_strategy=dict(name="text_to_video", with_audio=True))
+    return dict(checkpoint=ckpt, precomputed=cache, train_config=train_config)
 
 # %% ../nbs/00b_testing.ipynb #c0892ac8
 _GEMMA_SPECIAL_TOKENS = ('<pad>', '<eos>', '<bos>', '<unk>', '<mask>',   # Gemma's ids 0-4

@@ -686,7 +686,8 @@ class LoraTrainer:
                 ):
         import torch
         from ltx2lora.latents import resolve_device
-        from ltx2lora.lora import load_transformer, add_lora, load_lora, lora_parameters, GradientBuffer
+        from ltx2lora.lora import (load_transformer, meta_transformer, materialize_adapters, checkpoint_is_fp8, add_lora,
+                                   load_lora, lora_parameters, GradientBuffer)
         from ltx2lora.distributed import init_distributed, broadcast_parameters
         self.cfg = cfg = load_config(config)
         if probs := _unsupported(cfg): raise ConfigError(probs, 'this ltx2lora version')
@@ -695,6 +696,7 @@ class LoraTrainer:
             probs = [p for p in probs if p.key != 'model.text_encoder_path']
         if probs: raise ConfigError(probs, 'files named by the config')
         self.dist = init_distributed(resolve_device(device))     # one process, or one rank of a torchrun job
+        if self.dist.device.startswith('cuda'): use_expandable_segments()   # before the first allocation: less fragmentation
         self.device, self.validate = self.dist.device, validate
         self.show_progress = show_progress and self.dist.is_main
         self.log = log if self.dist.is_main else (lambda *a, **k: None)   # rank 0 speaks for all
@@ -715,9 +717,15 @@ class LoraTrainer:
         if cfg.hub.push_to_hub: log('note: hub.push_to_hub is not implemented; the LoRA stays in output_dir')
         self._seed_everything(cfg.seed)
         # models
-        self.model = add_lora(load_transformer(cfg.model.model_path, dtype=self.compute_dtype, keep_fp8=acc.load_fp8_model),
-                              rank=cfg.lora.rank, alpha=cfg.lora.alpha, target_modules=cfg.lora.target_modules,
-                              dropout=cfg.lora.dropout)
+        # the transformer's structure only (meta device): its weights load in `place_models`, each straight to where the
+        # placement puts it; an fp8 file kept in fp8 loads whole (ltx-core's upcasting layers)
+        keep_fp8 = acc.load_fp8_model and checkpoint_is_fp8(cfg.model.model_path)
+        base = (load_transformer(cfg.model.model_path, dtype=self.compute_dtype, keep_fp8=True) if keep_fp8 else
+                meta_transformer(cfg.model.model_path, dtype=self.compute_dtype))
+        rng, adapter_dtype = torch.get_rng_state(), getattr(torch, acc.adapter_dtype)
+        self.model = add_lora(base, rank=cfg.lora.rank, alpha=cfg.lora.alpha, target_modules=cfg.lora.target_modules,
+                              dropout=cfg.lora.dropout, adapter_dtype=adapter_dtype)
+        if not keep_fp8: materialize_adapters(self.model, rng, adapter_dtype)
         if cfg.model.load_checkpoint and not self._resume_from:
             load_lora(self.model, _find_lora(cfg.model.load_checkpoint))
         self.model.get_base_model().set_gradient_checkpointing(opt.enable_gradient_checkpointing)
@@ -938,9 +946,11 @@ class LoraTrainer:
         from ltx2lora.distributed import barrier
         try:
             if self.dist.is_main:
-                _empty_cuda_cache(self.device)   # the training step's cached activations: sampling has other shapes
-                with (self.compiled.eager() if self.compiled is not None else contextlib.nullcontext()): self._validate_main()
-                _empty_cuda_cache(self.device)
+                park = getattr(self, 'placed', None) is not None and self.placed.park_for_validation
+                with _parked([*self.gradients.buffers, *_optimizer_tensors(self.optimizer)] if park else []):
+                    _empty_cuda_cache(self.device)   # the training step's cached activations: sampling has other shapes
+                    with (self.compiled.eager() if self.compiled is not None else contextlib.nullcontext()): self._validate_main()
+                    _empty_cuda_cache(self.device)
         finally: barrier(self.dist)
 
     def _validate_main(self):
@@ -973,6 +983,28 @@ class LoraTrainer:
                             if v is not None: out[k].append(float(v))
         finally: self.model.train(was)
         return {k: float(np.mean(v)) for k, v in out.items() if v}
+
+def _optimizer_tensors(optimizer)->list:
+    "Every tensor of an optimizer's state."
+    import torch
+    return [v for st in optimizer.state.values() for v in st.values() if torch.is_tensor(v)]
+
+@contextlib.contextmanager
+def _parked(tensors:list, # GPU tensors whose memory validation may use (each storage counted once)
+           ):
+    "While open, the GPU memory of `tensors` is given back; their values are kept in CPU RAM and come back after."
+    import torch
+    saved, seen = [], set()
+    for t in tensors:
+        s = t.untyped_storage()
+        if s.nbytes() == 0 or s.data_ptr() in seen: continue
+        seen.add(s.data_ptr())
+        host = torch.empty(s.nbytes(), dtype=torch.uint8).untyped_storage()
+        host.copy_(s); saved.append((s, host))
+    for s, _ in saved: s.resize_(0)              # views keep their storage object: they see the memory again after
+    try: yield len(saved)
+    finally:
+        for s, host in saved: s.resize_(host.nbytes()); s.copy_(host)
 
 def _empty_cuda_cache(device:str):
     "Give the caching allocator's unused blocks back (before and after validation sampling under a memory cap)."
@@ -1013,14 +1045,27 @@ def placement(self:LoraTrainer, device:str|None=None, # default: the trainer's d
     vt, at = self._largest_bucket()
     return plan_training(self.model, self.connectors, self.params, self.cfg.acceleration, self.cfg.optimization,
                          device or self.device, vt, at, buckets=len(set(self.dataset.buckets)),
-                         validation_bytes=self._validation_bytes(), extra_slack=extra_slack)
+                         validation_bytes=self._validation_bytes(), extra_slack=extra_slack,
+                         per_token_timesteps=self.cfg.training_strategy.first_frame_conditioning_p > 0)
+
+# %% ../nbs/06_training.ipynb #1oadwe1g
+@patch
+def _load_weights(self:LoraTrainer, device:str, placement:Placement):
+    "Read the transformer's weights (if not yet loaded) one at a time: streamed ones to CPU RAM, the rest to `device`."
+    from ltx2lora.lora import load_transformer_weights
+    base = self.model.get_base_model()
+    if not any(t.is_meta for t in base.parameters()): return
+    streamed = {f'transformer_blocks.{b}.{n}.weight' for b, names in
+                (placement.plan.streamed.items() if placement.streamed else ()) for n in names}
+    load_transformer_weights(base, self.cfg.model.model_path, lambda name, t: t if name in streamed else t.to(device),
+                             dtype=self.compute_dtype)
 
 # %% ../nbs/06_training.ipynb #306ccfe6
 @patch
 def place_models(self:LoraTrainer, device:str, # where the run computes
                  placement:Placement|None=None, # default: `self.placement(device)`
                 ):
-    "Carry out the placement: stream what it streams, move the rest to `device`, pack the adapters, compile."
+    "Carry out the placement: load the weights where it puts them, stream, move the rest, pack the adapters, compile."
     from ltx2lora.lora import pack_parameters
     from ltx2lora.speed import compile_blocks
     from ltx2lora.distributed import ranks_on_this_machine
@@ -1029,6 +1074,8 @@ def place_models(self:LoraTrainer, device:str, # where the run computes
     if p.streamed:
         self.log(str(p.plan))
         check_host_ram(p.plan, copies=ranks_on_this_machine() if self.dist.active else 1)
+    self._load_weights(device, p)
+    if p.streamed:
         if str(device).startswith('cuda'): use_expandable_segments()
         self.streamer = BlockStreamer(self.model.get_base_model().transformer_blocks, p.plan, device=device,
                                       compute_dtype=self.compute_dtype, model=self.model.get_base_model()).attach()
@@ -1080,7 +1127,8 @@ def _replan_after_oom(self:LoraTrainer, error:BaseException):
     self.log(f'step {self.step + 1} ran out of GPU memory ({str(error).splitlines()[0][:120]}); planned again with '
              f'{self._oom_slack / 2**30:.1f} GiB more reserve: {fraction(old):.0%} -> {fraction(new):.0%} of block weights '
              f'streamed, {len(old.kept_blocks)} -> {len(new.kept_blocks)} blocks keeping activations; redoing the step')
-    if self.compiled is not None: self.compiled.restore(); self.compiled = None
+    if self.compiled is not None and new.kept_blocks != old.kept_blocks:   # else the compiled blocks stay
+        self.compiled.restore(); self.compiled = None
     if self.streamer is not None: self.streamer.release(); self.streamer = None
     blocks = self.model.get_base_model().transformer_blocks
     from ltx2lora.offload import block_linears
