@@ -89,31 +89,69 @@ def _preview(args)->int:
     for k, v in out.items(): print(f'{k:14} {v}')
     return 0
 
+def _steps_problem(steps:int|None)->str|None:
+    "Why a `--steps` value cannot be used, or None."
+    if steps is not None and steps < 1:
+        return f'--steps {steps}: give at least 1 optimizer step (with fewer the LoRA would be saved untrained)'
+
+def _check_model_file(config):
+    "Refuse a `model.model_path` that is not an LTX-2 checkpoint with a transformer, from its header alone."
+    from ltx2lora.checkpoint import require_components
+    path = Path(config.model.model_path).expanduser()
+    if path.is_file(): require_components(path, ['transformer'], 'training a LoRA')  # a missing file: `check_paths` says it
+
 def _train(args)->int:
-    from ltx2lora.training import train
-    from ltx2lora.config import ConfigError
-    try: result = train(args.config, device=args.device, resume=False if args.no_resume else None, steps=args.steps,
-                        show_progress=not args.no_progress)
+    from ltx2lora.training import train, TrainingStateError
+    from ltx2lora.config import ConfigError, load_config
+    from ltx2lora.checkpoint import CheckpointError
+    from ltx2lora.lora import LoraTargetError
+    if problem := _steps_problem(args.steps): return _usage(args, problem)
+    try:
+        _check_model_file(load_config(args.config))   # before Gemma or the transformer is loaded
+        result = train(args.config, device=args.device, resume=False if args.no_resume else None, steps=args.steps,
+                       show_progress=not args.no_progress)
     except (ConfigError, FileExistsError, FileNotFoundError) as e: return _usage(args, str(e))
+    except (CheckpointError, LoraTargetError, TrainingStateError) as e: return _fault(args, e)
+    except MemoryError as e: return _fault(args, str(e) or 'out of memory: see acceleration.vram_budget_gb and '
+                                          'acceleration.offload to stream weights, or lower the batch or bucket size')
     print(result)
     return 0
 
 def _demo(args)->int:
     from ltx2lora.training import demo
+    if problem := _steps_problem(args.steps): return _usage(args, problem)
     demo(args.out, steps=args.steps, device=args.device)
     return 0
 
+def _check_lora_files(loras:list):
+    "Refuse a `--lora-path` file that is not a safetensors LoRA (a .pt pickle, a base model, a truncated file)."
+    from ltx2lora.checkpoint import CheckpointError, inspect_checkpoint
+    for path, _ in loras:
+        if not path.is_file(): continue   # `sample` says it is not found
+        try: info = inspect_checkpoint(path)
+        except CheckpointError as e:   # a pickle, not safetensors, truncated
+            raise CheckpointError(f'--lora-path {e}; LoRAs are read from .safetensors files only (a pickle can run '
+                                  'code when loaded)') from e
+        if info.kind != 'lora':
+            what = {'ltx2': f'an LTX-{info.version} base model', 'transformer': 'a transformer-only file',
+                    'vae': 'a VAE-only file'}.get(info.kind, 'a safetensors file of another kind')
+            raise CheckpointError(f'--lora-path {path}: is {what}, not a LoRA (it has no lora_A/lora_B or lora_down/'
+                                  'lora_up tensors); give a LoRA a training run wrote (output_dir/lora_weights.safetensors), '
+                                  'and the base model as --model-path')
+
 def _sample(args)->int:
-    from ltx2lora.inference import sample
+    from ltx2lora.inference import sample, lora_specs
     from ltx2lora.checkpoint import CheckpointError
     try:
+        _check_lora_files(lora_specs(args.lora_path, args.lora_strength))   # before any model is loaded
         out = sample(args.model_path, args.prompt, args.output_path, text_encoder_path=args.text_encoder_path,
                      lora_paths=args.lora_path, lora_strength=args.lora_strength, negative_prompt=args.negative_prompt,
                      seed=args.seed, video_dims=args.video_dims, frame_rate=args.frame_rate, inference_steps=args.inference_steps,
                      guidance_scale=args.guidance_scale, stg_scale=args.stg_scale, stg_blocks=args.stg_blocks,
                      stg_mode=args.stg_mode, image=args.image, compare=args.compare, generate_audio=not args.no_audio,
                      vram_budget_gb=args.vram_budget_gb, batch_guidance=args.batch_guidance or None, device=args.device)
-    except (CheckpointError, ValueError, FileNotFoundError) as e: return _usage(args, str(e))
+    except CheckpointError as e: return _fault(args, e)
+    except (ValueError, FileNotFoundError) as e: return _usage(args, str(e))
     if isinstance(out, dict):
         for k, v in out.items(): print(f'{k:14} {v}')
     else: print(out)
@@ -129,8 +167,14 @@ def _fixtures(args)->int:
     return 0
 
 def _usage(args, msg:str)->int:
+    "A wrong command line: the usage of the command and one `ltx2lora CMD: error: msg` line on stderr; exit code 2."
     args.parser.print_usage(sys.stderr)
     print(f'{args.parser.prog}: error: {msg}', file=sys.stderr)
+    return 2
+
+def _fault(args, error:BaseException|str)->int:
+    "An input that cannot be used (the command line is fine): one `ltx2lora CMD: error: ...` line on stderr; exit code 2."
+    print(f'{args.parser.prog}: error: {error}', file=sys.stderr)
     return 2
 
 # %% ../nbs/08_cli.ipynb #4bedb17e

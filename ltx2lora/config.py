@@ -102,8 +102,8 @@ def _document_init(cls):
     cls.__init__ = __init__
 
 class _Section(BaseModel):
-    "Base of every config section: unknown keys are errors, assignments are validated."
-    model_config = ConfigDict(extra='forbid', validate_assignment=True, protected_namespaces=())
+    "Base of every config section: unknown keys are errors, assignments are validated, numbers must be finite."
+    model_config = ConfigDict(extra='forbid', validate_assignment=True, protected_namespaces=(), allow_inf_nan=False)
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs):
@@ -639,6 +639,9 @@ def _problems(err:ValidationError, lines:dict)->list[ConfigProblem]:
                 op = {'greater_than': '>', 'greater_than_equal': '>=', 'less_than': '<', 'less_than_equal': '<='}[typ]
                 rng = f"{op} {next(iter(v for k, v in ctx.items() if k in ('gt', 'ge', 'lt', 'le')), '?')}"
             msg = f"must be {'in ' if rng[0] in '[(' else ''}{rng}"
+        elif typ == 'finite_number':
+            rng = _range(owner.model_fields[fname]) if owner and fname in owner.model_fields else ''
+            msg = 'must be a finite number' + (f" ({'in ' if rng[0] in '[(' else ''}{rng})" if rng else '')
         elif typ in ('too_short', 'string_too_short'): msg = 'must not be empty'
         else: msg = e['msg']
         out.append(ConfigProblem(path, msg, given, line))

@@ -4,24 +4,36 @@
 
 # %% ../nbs/00a_core.ipynb #02d579bd
 from __future__ import annotations
-import contextlib, importlib, json, os, tempfile
+import contextlib, importlib, json, os, secrets
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 # %% auto #0
-__all__ = ['atomic_path', 'atomic_write_text', 'atomic_write_json', 'atomic_torch_save', 'progress', 'DependencyError',
-           'require_torch_companion', 'parse_shard', 'current_shard', 'local_rank', 'shard_items']
+__all__ = ['make_temp', 'atomic_path', 'atomic_write_text', 'atomic_write_json', 'atomic_torch_save', 'progress',
+           'DependencyError', 'require_torch_companion', 'parse_shard', 'current_shard', 'local_rank', 'shard_items']
 
 # %% ../nbs/00a_core.ipynb #92cebe70
+def make_temp(dest:str|Path, # the file or folder that the temporary one will be renamed onto
+              folder:bool=False, # make an empty folder instead of an empty file
+             )->Path: # the new `.NAME.XXXXXXXX.tmp` beside `dest`
+    "Create a new temporary file (or folder) beside `dest` with the modes of a plain `open`/`mkdir`: 0666/0777 less the umask."
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    for _ in range(100):
+        tmp = dest.parent/f'.{dest.name}.{secrets.token_hex(4)}.tmp'
+        try:
+            if folder: os.mkdir(tmp, 0o777)
+            else: os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_BINARY', 0), 0o666))
+            return tmp
+        except FileExistsError: continue
+    raise FileExistsError(f'{dest.parent}: no free temporary name for {dest.name} in 100 tries; remove old .*.tmp files there')
+
 @contextlib.contextmanager
 def atomic_path(dest:str|Path, # the file to create or replace
                )->Iterator[Path]: # a temporary path to write to, in the same folder
     "Yield a temporary path next to `dest`; on success rename it onto `dest`, on error delete it."
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f'.{dest.name}.', suffix='.tmp', dir=dest.parent)
-    os.close(fd)
-    tmp = Path(tmp)
+    tmp = make_temp(dest)
     try:
         yield tmp
         os.replace(tmp, dest)

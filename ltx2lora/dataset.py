@@ -500,13 +500,20 @@ def conform(source:str|Path, # dataset.jsonl, or a folder of videos
     except ValueError: inside = False
     if buckets is not None and isinstance(buckets, str): buckets = parse_buckets(buckets)
     if target_frames is not None and target_frames % 8 != 1: raise ValueError(f'target_frames={target_frames} is not 8k+1 (e.g. {valid_frame_count(target_frames)})')
-    if source.is_dir(): items = [(str(p.relative_to(source)), p, None) for p in _media_files(source) if not (inside and out_dir.resolve() in p.resolve().parents)]
+    outside = {}   # media_path -> target of a symlink that leaves the folder: never copied
+    if source.is_dir():
+        items = [(str(p.relative_to(source)), p, None) for p in _media_files(source) if not (inside and out_dir.resolve() in p.resolve().parents)]
+        outside = {m: p.resolve() for m, p, _ in items if _resolve_media(root, m)[1]}
     else:
         entries, bad = read_dataset(source)
         items = [(e.media_path, e.path, e.prompt) for e in entries]
     records, lines = [], []
     for media_path, path, prompt in progress(items, desc='conforming', disable=not show_progress or None):
         rel = Path(media_path).with_suffix('.mp4')
+        if media_path in outside:
+            records.append(ConformRecord(media_path, 'skipped', reason=f'a symlink to {outside[media_path]}, outside the '
+                                         f'dataset folder {root} (fix: copy the clip into the folder if it belongs to the dataset)'))
+            continue
         try:
             info = probe(path)
             bucket = None

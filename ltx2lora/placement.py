@@ -6,6 +6,7 @@
 from __future__ import annotations
 import math, os
 from dataclasses import dataclass, field
+from .config import ConfigError, ConfigProblem
 from .offload import OffloadPlan, plan_offload, block_linears
 from .speed import compile_wanted
 
@@ -222,8 +223,9 @@ def plan_training(transformer, # the peft-wrapped `LTXModel`, before streaming
         notes.append(f'note: weight streaming ({"acceleration.offload: auto" if mode == "auto" else "ramtorch_offload"}) '
                      f'needs a CUDA device; on {device} every weight stays in place')
     if streams and not opt.enable_gradient_checkpointing:
-        raise ValueError('weight streaming needs optimization.enable_gradient_checkpointing: true (a block\'s recompute '
-                         'and backward share one fetch); set it, or acceleration.offload: off')
+        raise ConfigError([ConfigProblem('optimization.enable_gradient_checkpointing', 'weight streaming needs '
+                           'optimization.enable_gradient_checkpointing: true (a block\'s recompute and backward share one '
+                           'fetch); set it, or acceleration.offload: off', False)], 'the config')
     graphs = (acc.cuda_graphs == 'auto' and cuda and compile_wanted(acc.compile, device) and buckets == 1)
     lin = block_linears(blocks[0])
     shape = dict(video_tokens=video_tokens, audio_tokens=audio_tokens, text_tokens=text_tokens, batch=opt.batch_size,

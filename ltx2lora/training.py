@@ -12,7 +12,7 @@ import numpy as np
 from .config import (GUIDE_AV_TARGET_MODULES, ConfigError, ConfigProblem, TrainingConfig, check_paths,
                              load_config, save_config)
 from fastcore.basics import patch
-from .core import atomic_path, atomic_write_text, progress
+from .core import atomic_path, atomic_write_text, make_temp, progress
 from .offload import BlockStreamer, use_expandable_segments
 from .placement import Placement, plan_training, sampling_bytes, module_bytes, check_host_ram
 
@@ -533,7 +533,7 @@ def write_checkpoint(output_dir:str|Path, # the run's `output_dir`
     root = Path(output_dir)/'checkpoints'
     root.mkdir(parents=True, exist_ok=True)
     final = root/f'step_{step:06d}'
-    tmp = Path(tempfile.mkdtemp(prefix=f'.{final.name}.', suffix='.tmp', dir=root))
+    tmp = make_temp(final, folder=True)            # the umask's modes, as for the LoRA file inside it
     try:
         save_lora(model, tmp/f'lora_weights_{final.name}.safetensors', config=config,
                   dtype=torch.float32 if precision == 'float32' else torch.bfloat16, metadata={'step': step})
