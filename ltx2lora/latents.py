@@ -15,13 +15,14 @@ from .dataset import MediaError, Bucket, parse_buckets, choose_bucket, probe, re
 
 # %% auto #0
 __all__ = ['PRECOMPUTED_PARTS', 'MANIFEST_NAME', 'CACHE_VERSION', 'CacheError', 'sample_name', 'check_video_latents',
-           'check_audio_latents', 'check_conditions', 'load_cached_sample', 'read_manifest', 'shard_manifest_name',
-           'read_shard_manifests', 'complete_samples', 'media_fingerprint', 'checkpoint_fingerprints',
-           'text_encoder_fingerprint', 'resolve_device', 'load_vae_encoders', 'TextEncoderError',
-           'check_text_encoder_folder', 'load_text_encoder', 'StreamedLinear', 'stream_feature_extractor',
-           'load_feature_extractor', 'tokenize_prompts', 'gemma_hidden_states', 'prompt_conditions', 'encode_prompts',
-           'read_clip_frames', 'frames_to_video_tensor', 'encode_video', 'read_clip_audio', 'encode_audio',
-           'PreprocessSummary', 'preprocess', 'CacheIssue', 'VerifyReport', 'verify', 'write_mp4', 'preview']
+           'check_audio_latents', 'check_conditions', 'load_cached_sample', 'read_manifest', 'check_cache_hashes',
+           'shard_manifest_name', 'read_shard_manifests', 'complete_samples', 'media_fingerprint',
+           'checkpoint_fingerprints', 'text_encoder_fingerprint', 'resolve_device', 'load_vae_encoders',
+           'TextEncoderError', 'check_text_encoder_folder', 'load_text_encoder', 'StreamedLinear',
+           'stream_feature_extractor', 'load_feature_extractor', 'tokenize_prompts', 'gemma_hidden_states',
+           'prompt_conditions', 'encode_prompts', 'read_clip_frames', 'frames_to_video_tensor', 'encode_video',
+           'read_clip_audio', 'encode_audio', 'PreprocessSummary', 'preprocess', 'CacheIssue', 'VerifyReport', 'verify',
+           'write_mp4', 'preview']
 
 # %% ../nbs/03_latents.ipynb #d74d35fa
 PRECOMPUTED_PARTS = ('latents', 'audio_latents', 'conditions')   # the cache's folders, one per kind of file
@@ -157,6 +158,37 @@ def _cache_files(root:Path, part:str)->list[str]:
     "Sample names of the .pt files in one folder (temporary files of interrupted writes are not .pt)."
     folder = root/part
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob('*.pt') if p.is_file()) if folder.is_dir() else []
+
+# %% ../nbs/03_latents.ipynb #7597c451
+def _file_sha256(path:Path, chunk:int=1 << 20)->str:
+    "sha256 of a file's bytes, read `chunk` bytes at a time."
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        while block := f.read(chunk): h.update(block)
+    return h.hexdigest()
+
+def _hash_problem(root:Path, part:str, name:str, record:dict|None)->str|None:
+    "Why one cache file is not the one its manifest part `record` describes; None when it is, or no hash was recorded."
+    want, path = (record or {}).get('sha256'), root/part/name
+    if not want or not path.is_file(): return None
+    got = _file_sha256(path)
+    if got == want: return None
+    return (f'{path}: its bytes changed on disk after it was written (sha256 {got[:12]}..., not the recorded '
+            f'{want[:12]}...: a flipped bit, a partial copy, an edit), so its numbers cannot be trusted; {_FIX}')
+
+# %% ../nbs/03_latents.ipynb #baa4390e
+def check_cache_hashes(precomputed_root:str|Path, # the `.precomputed` folder
+                       samples:Iterable[str]|None=None, # sample names, e.g. from `complete_samples`; None: all of them
+                      )->list[tuple[Path, str]]: # (file, what is wrong and the fix) for each file that changed on disk
+    "The cache files whose bytes differ from the sha256 recorded in the manifest when they were written."
+    root = Path(precomputed_root)
+    m = read_manifest(root)
+    if m is None: return []
+    out = []
+    for name in (m['samples'] if samples is None else samples):
+        for part, r in (m['samples'].get(name) or {}).get('parts', {}).items():
+            if (r or {}).get('status') == 'done' and (why := _hash_problem(root, part, name, r)): out.append((root/part/name, why))
+    return out
 
 # %% ../nbs/03_latents.ipynb #ae31ea36
 _SHARD_MANIFEST = re.compile(r'manifest\.shard-(\d+)-of-(\d+)\.json')
@@ -723,6 +755,7 @@ class PreprocessSummary:
     seconds:float = 0.
     shard:tuple = (0, 1)                         # (index, count): this process did shard index of count
     notes:list = field(default_factory=list)     # what happened to the shard manifests (merged, still missing)
+    corrupt:list = field(default_factory=list)   # (file, redone) for files whose bytes no longer matched their sha256
     @property
     def counts(self)->dict:
         c = dict(done=0, skipped=0, failed=0, incomplete=0)
@@ -738,6 +771,9 @@ class PreprocessSummary:
         lines = [head]
         lines[0] += f' in {self.seconds:.1f} s (manifest: {self.manifest})'
         for part, w in self.work.items(): lines.append(f'  {part:14} encoded {w["encoded"]}, reused {w["reused"]}, failed {w["failed"]}')
+        for rel, redone in self.corrupt:
+            lines.append(f'  corrupt    {rel}: its bytes changed on disk after it was written (sha256 mismatch); '
+                         + ('encoded again' if redone else 'not redone by this run (only=): run `ltx2lora preprocess` without --only'))
         for name, (status, reason) in self.samples.items():
             if status != 'done': lines.append(f'  {status:10} {name}: {reason}')
         for where, p in self.dataset_problems: lines.append(f'  not read   {where}: {p}')
@@ -772,7 +808,7 @@ def _finish_sample(s:dict, needed:tuple, verdict:tuple|None):
 def _plan_sample(s:dict, path:Path, prompt:str, buckets:list, fprints:dict, text:dict, wanted:tuple, with_audio:bool,
                  silence:bool, force:bool, root:Path, name:str)->dict:
     "Decide what to do with one sample; update its manifest entry; return the plan (todo parts, bucket, ...)."
-    plan = dict(path=path, prompt=prompt, todo=set(), verdict=None, identity={}, bucket=None, info=None)
+    plan = dict(path=path, prompt=prompt, todo=set(), verdict=None, identity={}, bucket=None, info=None, corrupt=[])
     s.setdefault('parts', {}); s['notes'] = []
     def mark_stale_all(why):
         for r in s['parts'].values():
@@ -817,19 +853,25 @@ def _plan_sample(s:dict, path:Path, prompt:str, buckets:list, fprints:dict, text
         present = (root/part/name).is_file()
         changed = _same(r.get('identity'), ident[part])
         fresh = r.get('status') in ('done', 'stale') and not changed and present
+        corrupt = fresh and _hash_problem(root, part, name, r) is not None   # its bytes are not the ones written
+        if corrupt: fresh = False; plan['corrupt'].append(part)
         if part in wanted and (force or not fresh):
-            why = ('forced' if force and fresh else f'{", ".join(changed)} changed' if r.get('identity') else 'not computed yet')
+            why = ('forced' if force and fresh else 'its bytes changed on disk (sha256 mismatch)' if corrupt
+                   else f'{", ".join(changed)} changed' if r.get('identity') else 'not computed yet')
             r.update(status='stale' if present else 'pending', reason=why, identity=None)   # identity unknown until redone
             plan['todo'].add(part)
         elif fresh: r.update(status='done', reason='')
+        elif corrupt: r.update(status='stale', reason='its bytes changed on disk (sha256 mismatch)')
         elif r.get('identity') and changed and r.get('status') in ('done', 'stale'):
             r.update(status='stale', reason=f'{", ".join(changed)} changed')
         elif r.get('status') == 'done' and not present: r.update(status='missing', reason='its file was deleted')
     return plan
 
-def _part_done(s:dict, part:str, identity:dict, tensor, seconds:float, notes:list|None=None):
+def _part_done(s:dict, part:str, identity:dict, tensor, seconds:float, notes:list|None=None, path:Path|None=None):
+    "Record a part as done; `path`, the file just written, gives its sha256 (without it none is recorded)."
     s['parts'][part] = dict(status='done', reason='', identity=identity, shape=list(tensor.shape),
                             dtype=str(tensor.dtype).replace('torch.', ''), seconds=round(seconds, 3))
+    if path is not None: s['parts'][part]['sha256'] = _file_sha256(path)
     if notes: s['parts'][part]['notes'] = notes
 
 def _part_failed(s:dict, part:str, reason:str):
@@ -947,6 +989,7 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
     if count == 1:                 # what the shard manifests said is in manifest.json now
         for k in shards: (root/shard_manifest_name(*k)).unlink(missing_ok=True)
     work = {p: dict(encoded=0, reused=0, failed=0) for p in wanted}
+    corrupt = [(f'{p}/{n}', p in wanted) for n in order for p in plans[n]['corrupt']]
     for name in order:
         for p in wanted:
             if plans[name]['verdict'] is None and p not in plans[name]['todo']: work[p]['reused'] += 1
@@ -977,7 +1020,7 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
                     for n, c in zip(batch, conds):
                         atomic_torch_save(c, root/'conditions'/n)
                         _part_done(samples[n], 'conditions', plans[n]['identity']['conditions'], c['video_prompt_embeds'],
-                                   (time.time() - t) / len(batch))
+                                   (time.time() - t) / len(batch), path=root/'conditions'/n)
                         work['conditions']['encoded'] += 1
                 record('conditions', batch)
         finally:
@@ -1008,7 +1051,7 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
                         z = encode_video(enc['video_encoder'], frames_to_video_tensor(frames), vae_tiling, tile_size, tile_overlap)
                         atomic_torch_save(dict(latents=z, num_frames=int(z.shape[1]), height=int(z.shape[2]),
                                                width=int(z.shape[3]), fps=float(info.fps)), root/'latents'/n)
-                        _part_done(s, 'latents', p['identity']['latents'], z, time.time() - t)
+                        _part_done(s, 'latents', p['identity']['latents'], z, time.time() - t, path=root/'latents'/n)
                         work['latents']['encoded'] += 1
                     except Exception as e:
                         _part_failed(s, 'latents', _reason(e)); work['latents']['failed'] += 1; video_ok = False
@@ -1029,7 +1072,7 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
                             a = encode_audio(enc['audio_encoder'], wave, rate, processor)
                             atomic_torch_save(a, root/'audio_latents'/n)
                             _part_done(s, 'audio_latents', p['identity']['audio_latents'], a['latents'], time.time() - t,
-                                       [x for x in notes if 'padded' in x])
+                                       [x for x in notes if 'padded' in x], path=root/'audio_latents'/n)
                             work['audio_latents']['encoded'] += 1
                         except Exception as e:
                             _part_failed(s, 'audio_latents', _reason(e)); work['audio_latents']['failed'] += 1
@@ -1052,7 +1095,7 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
                                + ' and '.join(f'`ltx2lora preprocess ... --shard {i}/{count}`' for i, _ in missing)
                                + ' (the last shard to finish merges them), or run without --shard to merge what is there and redo the rest')
     return PreprocessSummary(root, manifest, {n: (samples[n]['status'], samples[n]['reason']) for n in order},
-                             work, [(w, str(p)) for w, p in bad], time.time() - t0, (index, count), shard_notes)
+                             work, [(w, str(p)) for w, p in bad], time.time() - t0, (index, count), shard_notes, corrupt)
 
 # %% ../nbs/03_latents.ipynb #f2c06ae4
 @dataclass
@@ -1154,7 +1197,7 @@ def verify(precomputed_root:str|Path, # the `.precomputed` folder
         report.samples = sum(s.get('status') != 'removed' for s in samples.values())
         for name, s in samples.items():
             if name in flux: continue
-            loaded, sample_issues = {}, []
+            loaded, sample_issues, changed = {}, [], []
             for part in PRECOMPUTED_PARTS:
                 r = s.get('parts', {}).get(part) or {}
                 status, present = r.get('status', 'missing'), name in on_disk[part]
@@ -1179,7 +1222,11 @@ def verify(precomputed_root:str|Path, # the `.precomputed` folder
                     elif r.get('shape') and list(got['latents' if part != 'conditions' else 'video_prompt_embeds'].shape) != r['shape']:
                         sample_issues.append(CacheIssue('mismatch', name, [rel], f'{rel} has shape {list(got["latents" if part != "conditions" else "video_prompt_embeds"].shape)}, '
                                                         f'the manifest says {r["shape"]} (replaced by another file?)'))
+                if present and status == 'done' and s.get('status') == 'done' and (why := _hash_problem(root, part, name, r)):
+                    changed.append(CacheIssue('corrupt', name, [rel], why))
             sample_issues += _cross_check(root, name, loaded)
+            listed = {p for i in sample_issues for p in i.paths}   # a changed file already reported more precisely: once
+            sample_issues += [i for i in changed if i.paths[0] not in listed]
             if isinstance(loaded.get('conditions'), dict): shapes.setdefault(_cond_shape(loaded['conditions']), []).append(name)
             issues += sample_issues
             report.complete += (s.get('status') == 'done' and not sample_issues)

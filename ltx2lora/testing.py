@@ -694,7 +694,7 @@ def write_synthetic_cache(root:str|Path, # the dataset folder: the cache goes to
         for part in needed:
             atomic_torch_save(files[part], out/part/name)
             key = "video_prompt_embeds" if part == "conditions" else "latents"
-            L._part_done(s, part, identity[part], files[part][key], 0.)
+            L._part_done(s, part, identity[part], files[part][key], 0., path=out/part/name)
         L._finish_sample(s, needed, None)
     L._write_manifest(out, m)
     return out

@@ -17,12 +17,13 @@ from .offload import BlockStreamer, use_expandable_segments
 from .placement import Placement, plan_training, sampling_bytes, module_bytes, check_host_ram
 
 # %% auto #0
-__all__ = ['TIMESTEP_SAMPLERS', 'STATE_FORMAT', 'DEMO_TARGET_MODULES', 'precomputed_root', 'CachedDataset', 'BucketBatchSampler',
-           'load_connectors', 'run_connectors', 'UniformSampler', 'ShiftedLogitNormalSampler', 'make_timestep_sampler',
-           'FlowMatchingInputs', 'prepare_inputs', 'flow_matching_losses', 'make_optimizer', 'lr_factor',
-           'make_scheduler', 'checkpoint_dirs', 'lora_file', 'write_checkpoint', 'read_checkpoint',
-           'TrainingStateError', 'write_training_state', 'read_training_state', 'NonFiniteLossError', 'TrainResult',
-           'LoraTrainer', 'plot_losses', 'train', 'demo_model_config', 'write_demo_checkpoint', 'demo_config', 'demo']
+__all__ = ['TIMESTEP_SAMPLERS', 'STATE_FORMAT', 'DEMO_TARGET_MODULES', 'precomputed_root', 'CachedDataset',
+           'check_cached_samples', 'BucketBatchSampler', 'load_connectors', 'run_connectors', 'UniformSampler',
+           'ShiftedLogitNormalSampler', 'make_timestep_sampler', 'FlowMatchingInputs', 'prepare_inputs',
+           'flow_matching_losses', 'make_optimizer', 'lr_factor', 'make_scheduler', 'checkpoint_dirs', 'lora_file',
+           'write_checkpoint', 'read_checkpoint', 'TrainingStateError', 'write_training_state', 'read_training_state',
+           'NonFiniteLossError', 'TrainResult', 'LoraTrainer', 'plot_losses', 'train', 'demo_model_config',
+           'write_demo_checkpoint', 'demo_config', 'demo']
 
 # %% ../nbs/06_training.ipynb #91072b04
 def precomputed_root(path:str|Path, # `data.preprocessed_data_root`: the `.precomputed` folder or the dataset folder
@@ -47,13 +48,18 @@ class CachedDataset:
                  root:str|Path, # the `.precomputed` folder or its dataset folder
                  with_audio:bool=True, # training with audio: audio_latents/ needed too
                  model_path:str|Path|None=None, # the checkpoint being trained: caches made by another one are stale
+                 channels:dict|None=None, # what the model takes (`check_cached_samples`); None: shapes not checked against it
                 ):
-        from ltx2lora.latents import complete_samples
+        from ltx2lora.latents import complete_samples, check_cache_hashes
         self.root, self.with_audio = precomputed_root(root), with_audio
         if not (self.root/'latents').is_dir():
             raise FileNotFoundError(f'{self.root}: no latents/ folder; run preprocessing first (`ltx2lora preprocess`), '
                                     'or point data.preprocessed_data_root at the .precomputed folder')
         self.samples, self.left_out = complete_samples(self.root, with_audio=with_audio, model_path=model_path)
+        bad = {str(Path(*Path(f).relative_to(self.root).parts[1:])): why for f, why in check_cache_hashes(self.root, self.samples)}
+        bad.update({s: why for s, why in check_cached_samples(self.root, self.samples, with_audio, channels).items() if s not in bad})
+        self.left_out.update(bad)
+        self.samples = [s for s in self.samples if s not in bad]
         if not self.samples:
             why = '; '.join(f'{k}: {v}' for k, v in list(self.left_out.items())[:5])
             raise ValueError(f'{self.root}: no complete sample to train on' + (f' ({why})' if why else ''))
@@ -68,6 +74,38 @@ class CachedDataset:
     def __repr__(self):
         return (f'CachedDataset({self.root}: {len(self)} samples in {len(set(self.buckets))} bucket(s), '
                 f'{len(self.left_out)} left out, with_audio={self.with_audio})')
+
+# %% ../nbs/06_training.ipynb #84d33fbc
+_PARTS = {'latents': ('latents', 4, lambda t: t.shape[0]),                     # [C, F', H', W']: C channels
+          'audio_latents': ('latents', 3, lambda t: t.shape[0] * t.shape[2]),  # [C, T, F]: C x F features per step
+          'conditions': ('video_prompt_embeds', 2, None)}                      # [L, D]
+
+def _sample_problem(root:Path, sample:str, with_audio:bool, channels:dict)->str|None:
+    "Why a cached sample cannot be trained (unreadable, a wrong shape, NaN or inf values), naming the file; or None."
+    import torch
+    for part in ['latents', 'conditions'] + (['audio_latents'] if with_audio else []):
+        f, (key, ndim, width) = root/part/sample, _PARTS[part]
+        try: d = torch.load(f, map_location='cpu', mmap=True, weights_only=True)
+        except Exception as e:
+            return f'{f}: cannot be read ({type(e).__name__}: {str(e).splitlines()[0][:120]}); delete it and run preprocess again'
+        t, want = d.get(key) if isinstance(d, dict) else None, channels.get(part)
+        if t is None or t.ndim != ndim or (want and width and width(t) != want):
+            return (f'{f}: {key} has shape {None if t is None else tuple(t.shape)}, not what this model takes ({ndim} '
+                    f'dimensions' + (f', {want} channels' if want else '') + '); delete it and run preprocess again')
+        for k, v in d.items():
+            if torch.is_tensor(v) and v.is_floating_point() and not bool(torch.isfinite(v).all()):
+                return f'{f}: {k} holds NaN or inf values; delete it and run preprocess again'
+    return None
+
+def check_cached_samples(root:str|Path, # the `.precomputed` folder (or its dataset folder)
+                         samples:list[str], # sample names (e.g. the first list of `complete_samples`)
+                         with_audio:bool=True,
+                         channels:dict|None=None, # part -> what the model takes: latents 128, audio_latents 8 x 16 = 128
+                        )->dict: # sample -> why it cannot be trained (empty: all good)
+    "Read every cached file of `samples` once (memory-mapped) and name those that cannot be trained."
+    root = precomputed_root(root)
+    found = {s: _sample_problem(root, s, with_audio, channels or {}) for s in samples}
+    return {s: p for s, p in found.items() if p}
 
 # %% ../nbs/06_training.ipynb #91a54a84
 class BucketBatchSampler:
@@ -98,6 +136,14 @@ class BucketBatchSampler:
             batches += [idx[k:k + self.batch_size] for k in range(0, len(idx) - self.batch_size + 1, self.batch_size)]
         if self.shuffle: rng.shuffle(batches)
         return batches
+
+    def never_drawn(self)->dict: # sample index -> why no batch draws it
+        "The samples of buckets smaller than `batch_size`: no batch of any epoch holds them."
+        sizes = {}
+        for b in self.buckets: sizes[b] = sizes.get(b, 0) + 1
+        return {i: (f'its bucket (latent shape {b[0] if isinstance(b, tuple) else b}) holds {sizes[b]} sample(s), fewer than '
+                    f'optimization.batch_size {self.batch_size}, so no batch draws it; lower batch_size or preprocess '
+                    'it into a larger bucket') for i, b in enumerate(self.buckets) if sizes[b] < self.batch_size}
 
     def __len__(self): return len(self.epoch(0))
 
@@ -735,13 +781,14 @@ class LoraTrainer:
             broadcast_parameters(self.params, self.dist)     # identical adapters on every rank
             self._seed_everything(cfg.seed + 7919 * self.dist.rank)   # but each rank its own σ and noise
         # data, objective, optimizer
-        self.dataset = CachedDataset(cfg.data.preprocessed_data_root, with_audio=self.with_audio, model_path=cfg.model.model_path)
+        base = self.model.get_base_model()
+        self.dataset = CachedDataset(cfg.data.preprocessed_data_root, with_audio=self.with_audio, model_path=cfg.model.model_path,
+                                     channels={'latents': base.patchify_proj.in_features,
+                                               'audio_latents': base.audio_patchify_proj.in_features})
+        self.batches = BucketBatchSampler(self.dataset.buckets, opt.batch_size, seed=cfg.seed)
+        self._name_untrained()                           # before anything heavy is loaded
         self.streamer = self.compiled = None
         self.place_models(self.device)
-        if self.dataset.left_out:
-            log(f'{len(self.dataset.left_out)} cached samples left out: ' +
-                '; '.join(f'{k}: {v}' for k, v in list(self.dataset.left_out.items())[:3]))
-        self.batches = BucketBatchSampler(self.dataset.buckets, opt.batch_size, seed=cfg.seed)
         self.sampler = make_timestep_sampler(cfg.flow_matching.timestep_sampling_mode, cfg.flow_matching.timestep_sampling_params)
         self.optimizer = make_optimizer(self.params, opt.optimizer_type, opt.learning_rate, opt.weight_decay)
         self.gradients = GradientBuffer(self.params)       # allocated once: no gradient allocations in the backward pass
@@ -1137,6 +1184,23 @@ def _replan_after_oom(self:LoraTrainer, error:BaseException):
         for n in names: lins[n].weight.data = lins[n].weight.data.to('cpu')   # the new plan streams it: back to RAM
     _empty_cuda_cache(self.device)
     self.place_models(self.device, new)
+
+# %% ../nbs/06_training.ipynb #aac5536b
+@patch
+def _name_untrained(self:LoraTrainer, show:int=20, # samples listed one per line; the rest are counted
+                   ):
+    "Name every cached sample this run will not train on, with the reason and the fix; stop when most would not be."
+    out = dict(self.dataset.left_out)
+    for i, why in self.batches.never_drawn().items(): out[self.dataset.samples[i]] = why
+    if not out: return
+    lines = [f'  {s}: {why}' for s, why in list(out.items())[:show]] + ([f'  ... and {len(out) - show} more'] if len(out) > show else [])
+    total = len(self.dataset.samples) + len(self.dataset.left_out)
+    head = f'{len(out)} of {total} cached samples will not be trained:'
+    if 2 * len(out) > total:
+        raise ConfigError([ConfigProblem('data.preprocessed_data_root', '\n'.join([head + ' most of the data; fix them (or '
+                           'remove them from the dataset) and preprocess again'] + lines), str(self.dataset.root))],
+                          'the cached dataset')
+    self.log('\n'.join([head] + lines))
 
 # %% ../nbs/06_training.ipynb #c541dd5e
 def plot_losses(history:list[dict]|str|Path, # metrics (dicts with step, loss, video_loss, audio_loss) or a metrics.jsonl
