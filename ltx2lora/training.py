@@ -62,7 +62,8 @@ class CachedDataset:
         self.samples = [s for s in self.samples if s not in bad]
         if not self.samples:
             why = '; '.join(f'{k}: {v}' for k, v in list(self.left_out.items())[:5])
-            raise ValueError(f'{self.root}: no complete sample to train on' + (f' ({why})' if why else ''))
+            raise ConfigError([ConfigProblem('data.preprocessed_data_root', 'no complete sample to train on' + (f' ({why})' if why
+                              else '') + '; run preprocess (for this model and these settings) again', str(self.root))], 'the cached dataset')
         self.buckets = [_bucket_key(self.root, s, with_audio) for s in self.samples]
 
     def __len__(self): return len(self.samples)
@@ -120,9 +121,9 @@ class BucketBatchSampler:
         sizes = {}
         for b in self.buckets: sizes[b] = sizes.get(b, 0) + 1
         if max(sizes.values()) < batch_size:
-            raise ValueError(f'optimization.batch_size {batch_size} is larger than every resolution bucket (bucket sizes: '
-                             f'{sorted(sizes.values(), reverse=True)}); a batch holds samples of one bucket only, so lower '
-                             'batch_size (and raise gradient_accumulation_steps)')
+            raise ConfigError([ConfigProblem('optimization.batch_size', f'{batch_size} is larger than every resolution bucket '
+                              f'(bucket sizes: {sorted(sizes.values(), reverse=True)}); a batch holds samples of one bucket '
+                              'only, so lower batch_size (and raise gradient_accumulation_steps)', batch_size)], 'the cached dataset')
         self.unused = {b: n % batch_size for b, n in sizes.items() if n % batch_size}
 
     def epoch(self, epoch:int)->list[list[int]]:
@@ -944,9 +945,10 @@ class LoraTrainer:
         import torch
         s = read_checkpoint(checkpoint)
         named = dict(self.model.named_parameters())
-        if {n for n, p in named.items() if p.requires_grad} != set(s['adapters']):
-            raise ValueError(f'{checkpoint}: its adapters do not match this config (lora.rank / target_modules changed?); '
-                             'use another output_dir for a different LoRA')
+        if {n: tuple(p.shape) for n, p in named.items() if p.requires_grad} != {n: tuple(t.shape) for n, t in s['adapters'].items()}:
+            raise ConfigError([ConfigProblem('lora', f'{checkpoint}: its adapters do not match this config (lora.rank / '
+                              'target_modules changed?); use another output_dir for a different LoRA, or the run\'s own '
+                              'lora settings to resume it', self.cfg.lora.rank)], 'resuming')
         with torch.no_grad():
             for n, t in s['adapters'].items(): named[n].copy_(t.to(named[n].dtype))
         self.optimizer.load_state_dict(s['optimizer']); self.scheduler.load_state_dict(s['scheduler'])
