@@ -19,6 +19,7 @@ for row in "$@"; do
   args=(run $D --name $name --steps $steps --out $O/rows.jsonl)
   [ "$cap" != "-" ] && args+=(--cap $cap)
   [ -n "$validate" ] && [ "$validate" != "-" ] && args+=(--validate-at $validate)
+  [ -n "${PROFILE_STEP:-}" ] && args+=(--profile-step $PROFILE_STEP)
   IFS=, read -ra kv <<< "$sets"
   for s in "${kv[@]}"; do [ -n "$s" ] && args+=(--set "$s"); done
   timeout ${ROW_LIMIT:-300} python3 benchmarks/train_bench.py "${args[@]}" > $O/$name.txt 2>&1

@@ -81,6 +81,65 @@ def _watch_rss(peaks:dict, stop):
                 peaks[k] = max(peaks.get(k, 0), int(line.split()[1]) * 1024 / GiB)
 
 
+def _busy_by_stream(prof, wall:float)->str:
+    "Seconds each CUDA stream was busy (union of its kernels' and copies' intervals), and all streams together."
+    from torch.autograd import DeviceType
+    spans = {}
+    for e in prof.events():
+        if e.device_type == DeviceType.CUDA: spans.setdefault(getattr(e, 'device_resource_id', 0), []).append((e.time_range.start, e.time_range.end))
+    def union(iv):
+        total, end = 0, None
+        for a, b in sorted(iv):
+            if end is None or a > end: total += b - a; end = b
+            elif b > end: total += b - end; end = b
+        return total / 1e6
+    parts = [f'stream {k}: {union(v):.3f} s ({len(v)} ops)' for k, v in sorted(spans.items(), key=lambda kv: -len(kv[1]))]
+    return ', '.join(parts + [f'any stream: {union([x for v in spans.values() for x in v]):.3f} s of {wall:.3f} s'])
+
+
+def _profile(trainer, at:int, out:Path, log):
+    """Profile optimizer step `at` (torch.profiler, CPU + CUDA) and time the phases of step `at + 1` with a sync around
+    each forward: where a step's time goes. Writes OUT/profile_NAME.txt (tables) and a Chrome trace."""
+    import torch, types
+    from torch.profiler import profile, ProfilerActivity
+    state, original_log, original_losses = dict(prof=None, marks=[]), trainer._log, trainer.losses
+    cuda = torch.cuda.is_available()
+    def sync(): cuda and torch.cuda.synchronize(trainer.device)
+    def losses(self, batch, *a, **k):
+        if state.get('timing'): sync(); state['marks'].append(('forward_start', time.perf_counter()))
+        r = original_losses(batch, *a, **k)
+        if state.get('timing'): sync(); state['marks'].append(('forward_end', time.perf_counter()))
+        return r
+    def log_step(self, m):
+        original_log(m)
+        sync(); now = time.perf_counter()
+        if m['step'] == at - 1:
+            state['prof'] = profile(activities=[ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if cuda else [])); state['prof'].__enter__()
+            state['t'] = now
+        elif m['step'] == at and state['prof'] is not None:
+            p = state['prof']; p.__exit__(None, None, None); wall = now - state['t']
+            ev = p.key_averages()
+            copies = sum(e.device_time_total for e in ev if e.key.startswith('Memcpy')) / 1e6
+            kernels = sum(e.self_device_time_total for e in ev if not e.key.startswith('Memcpy') and e.device_time_total > 0) / 1e6
+            launches = sum(e.count for e in ev if 'LaunchKernel' in e.key)
+            head = (f'step {at} under the profiler: wall {wall:.3f} s, kernel time {kernels:.3f} s, copy time {copies:.3f} s, '
+                    f'{launches} kernel launches')
+            log(head)
+            text = [head, ev.table(sort_by='self_cpu_time_total', row_limit=45), ev.table(sort_by='self_device_time_total', row_limit=30)]
+            (out.parent/f'profile_{out.stem}.txt').write_text('\n\n'.join(text))
+            try: log('GPU busy by stream (union of kernel and copy intervals): ' + _busy_by_stream(p, wall))
+            except Exception as e: log(f'GPU busy by stream: {type(e).__name__}: {e}')
+            if os.environ.get('TRACE'): p.export_chrome_trace(str(out.parent/f'trace_{out.stem}.json'))
+            now = time.perf_counter()
+            state['prof'] = None; state['timing'] = True; state['marks'] = [('step_start', now)]
+        elif state.get('timing'):
+            marks = state['marks'] + [('step_end', now)]
+            log('phases of step', m['step'], '(synced): ' + ', '.join(f'{a}->{b} {t2 - t1:.3f} s' for (a, t1), (b, t2) in zip(marks, marks[1:])))
+            state['timing'] = False
+    trainer._log = types.MethodType(log_step, trainer)
+    trainer.losses = types.MethodType(losses, trainer)
+
+
 def run(args):
     import threading, torch
     from ltx2lora.training import LoraTrainer
@@ -119,6 +178,7 @@ def run(args):
                    planned_peak_gib=p.gpu_bytes / GiB if p.gpu_bytes is not None else None,
                    resident_block_gib=(p.plan.resident_bytes if p.plan is not None else 0) / GiB)
         if cuda: torch.cuda.reset_peak_memory_stats(dev)
+        if args.profile_step: _profile(trainer, args.profile_step, Path(args.out).parent/args.name, log)
         res = trainer.fit()
         h = res.history
         times = [m['step_time'] for m in h]
@@ -153,6 +213,7 @@ def main():
     r.add_argument('--cap', type=float, default=None); r.add_argument('--steps', type=int, default=20)
     r.add_argument('--warmup', type=int, default=2); r.add_argument('--validate-at', type=int, default=None)
     r.add_argument('--set', action='append', default=[]); r.add_argument('--out', required=True)
+    r.add_argument('--profile-step', type=int, default=0, help='profile this optimizer step and time the phases of the next')
     args = ap.parse_args()
     (prepare if args.cmd == 'prepare' else run)(args)
 

@@ -1142,16 +1142,17 @@ def _forward_backward(self:LoraTrainer, batches:list, # this optimizer step's mi
     import torch
     rng = _rng_state()
     while True:
-        parts, finite = [], True
         try:
-            for b in batches:
+            parts = []
+            for b in batches:        # no host-GPU sync inside: the next micro-batch's work is queued while this one runs
                 l = self.losses(b)
-                finite &= bool(torch.isfinite(l['total']))
-                if finite: (l['total'] / len(batches)).backward()
-                parts.append({k: float(v.detach()) for k, v in l.items() if v is not None})
-            return parts, finite
+                (l['total'] / len(batches)).backward()    # a non-finite loss gives non-finite gradients: the step is skipped
+                parts.append({k: v.detach() for k, v in l.items() if v is not None})
+            values = torch.stack([torch.stack(list(p.values())) for p in parts]).float().cpu()   # the step's one sync
+            parts = [dict(zip(p, map(float, v))) for p, v in zip(parts, values)]
+            return parts, bool(values.isfinite().all())
         except torch.OutOfMemoryError as e:
-            error, l = e.with_traceback(None), None    # the traceback's frames hold the failed step's activations
+            error, l, parts = e.with_traceback(None), None, None   # the traceback's frames hold the failed step's activations
         self._replan_after_oom(error)
         _set_rng_state(rng)
 
