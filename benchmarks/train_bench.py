@@ -102,12 +102,17 @@ def _profile(trainer, at:int, out:Path, log):
     each forward: where a step's time goes. Writes OUT/profile_NAME.txt (tables) and a Chrome trace."""
     import torch, types
     from torch.profiler import profile, ProfilerActivity
-    state, original_log, original_losses = dict(prof=None, marks=[]), trainer._log, trainer.losses
+    state, original_log, original_losses, original_joint = dict(prof=None, marks=[]), trainer._log, trainer.losses, trainer._joint_losses
     cuda = torch.cuda.is_available()
     def sync(): cuda and torch.cuda.synchronize(trainer.device)
     def losses(self, batch, *a, **k):
         if state.get('timing'): sync(); state['marks'].append(('forward_start', time.perf_counter()))
         r = original_losses(batch, *a, **k)
+        if state.get('timing'): sync(); state['marks'].append(('forward_end', time.perf_counter()))
+        return r
+    def joint_losses(self, batches):
+        if state.get('timing'): sync(); state['marks'].append(('forward_start', time.perf_counter()))
+        r = original_joint(batches)
         if state.get('timing'): sync(); state['marks'].append(('forward_end', time.perf_counter()))
         return r
     def log_step(self, m):
@@ -138,6 +143,7 @@ def _profile(trainer, at:int, out:Path, log):
             state['timing'] = False
     trainer._log = types.MethodType(log_step, trainer)
     trainer.losses = types.MethodType(losses, trainer)
+    trainer._joint_losses = types.MethodType(joint_losses, trainer)
 
 
 def run(args):
@@ -158,6 +164,9 @@ def run(args):
                gradient_accumulation=cfg['optimization']['gradient_accumulation_steps'], steps=args.steps,
                settings=args.set, card=torch.cuda.get_device_name(dev) if cuda else 'cpu', date=datetime.date.today().isoformat(),
                torch=torch.__version__, command=' '.join(shlex.quote(a) for a in sys.argv))
+    import signal
+    def _stop(*_): raise TimeoutError('stopped by the row\'s time limit (SIGTERM)')
+    signal.signal(signal.SIGTERM, _stop)
     peaks, stop = {}, threading.Event()
     threading.Thread(target=_watch_rss, args=(peaks, stop), daemon=True).start()
     t0 = time.time()
@@ -171,7 +180,9 @@ def run(args):
         p = trainer.placed
         row.update(setup_s=round(time.time() - t0, 1), allocated_after_placement_gib=torch.cuda.memory_allocated(dev) / GiB if cuda else None,
                    streamed_fraction=p.plan.streamed_fraction if p.plan is not None else 0.0,
-                   pcie_gb_per_step=(p.plan.pcie_bytes_per_step if p.plan is not None else 0) * row['gradient_accumulation'] / 1e9,
+                   micro_batches_together=p.micro_batches_together,
+                   pcie_gb_per_step=(p.plan.pcie_bytes_per_step if p.plan is not None else 0)
+                                    * row['gradient_accumulation'] / p.micro_batches_together / 1e9,
                    kept_blocks=len(p.kept_blocks), cuda_graphs=p.cuda_graphs,
                    budget_gib={k: round(v / GiB, 3) for k, v in (p.budget.items.items() if p.budget else [])},
                    budget_total_gib=p.budget.total / GiB if p.budget else None,
@@ -180,18 +191,19 @@ def run(args):
         if cuda: torch.cuda.reset_peak_memory_stats(dev)
         if args.profile_step: _profile(trainer, args.profile_step, Path(args.out).parent/args.name, log)
         res = trainer.fit()
-        h = res.history
+        row.update(ok=True, steps_done=res.steps, validation_samples=len(getattr(hook, 'written', []) or []))
+    except BaseException as e:       # an error, or the row's time limit (SIGTERM): the steps so far still make a row
+        row.update(ok=False, error=f'{type(e).__name__}: {str(e)[:1500]}')
+        import traceback; traceback.print_exc()
+    h = list(getattr(trainer, 'history', [])) if 'trainer' in locals() else []
+    if h:
         times = [m['step_time'] for m in h]
         warm = times[args.warmup:] or times
-        row.update(ok=True, steps_done=res.steps, first_step_s=times[0], median_s_per_step=statistics.median(warm),
+        row.update(steps_recorded=len(h), first_step_s=times[0], median_s_per_step=statistics.median(warm),
                    median_s_per_sample=statistics.median(warm) / (row['gradient_accumulation'] * row['batch']),
                    step_times=[round(t, 3) for t in times], first_loss=h[0]['loss'], first_grad_norm=h[0]['grad_norm'],
                    losses=[round(m['loss'], 5) for m in h],
-                   gpu_peak_gib_by_step=[round(m.get('gpu_peak_gib', 0), 2) for m in h],
-                   validation_samples=len(getattr(hook, 'written', []) or []))
-    except Exception as e:
-        row.update(ok=False, error=f'{type(e).__name__}: {str(e)[:1500]}')
-        import traceback; traceback.print_exc()
+                   gpu_peak_gib_by_step=[round(m.get('gpu_peak_gib', 0), 2) for m in h])
     stop.set()
     row.update(peak_allocated_gib=torch.cuda.max_memory_allocated(dev) / GiB if cuda else 0.0,
                peak_reserved_gib=torch.cuda.max_memory_reserved(dev) / GiB if cuda else 0.0,

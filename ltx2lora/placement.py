@@ -168,6 +168,7 @@ class Placement:
     budget:GpuBudget|None = None               # None: no budget known (CPU without `vram_budget_gb`)
     notes:list = field(default_factory=list)   # decisions a user should hear about, one line each
     park_for_validation:bool = False           # move gradients and optimizer states to CPU RAM while validation samples
+    micro_batches_together:int = 1             # a step's micro-batches (of one shape) in one pass through the transformer
     @property
     def streamed(self)->bool: return self.plan is not None and bool(self.plan.streamed)
     @property
@@ -180,6 +181,9 @@ class Placement:
         if self.plan is not None: lines.append(str(self.plan))
         if self.kept_blocks: lines.append(f'{len(self.kept_blocks)} blocks keep their activations (no recompute)')
         if self.cuda_graphs: lines.append('compiled blocks replay as CUDA graphs')
+        if self.micro_batches_together > 1:
+            lines.append(f'the {self.micro_batches_together} micro-batches of a step go through the transformer together '
+                         '(same gradients; each weight is fetched once for all of them)')
         return '\n'.join(lines + self.notes)
 
 # %% ../nbs/04b_placement.ipynb #b54ad155
@@ -197,21 +201,22 @@ def _plan_within(blocks, budget_for, storage_dtype:str)->OffloadPlan:
     return second if second.gpu_overhead_bytes <= first.gpu_overhead_bytes else first
 
 # %% ../nbs/04b_placement.ipynb #b2ef8f5e
-def plan_training(transformer, # the peft-wrapped `LTXModel`, before streaming
-                  connectors, # the text connectors (or None)
-                  params:list, # the adapters
-                  acceleration, # the config's `acceleration` section
-                  optimization, # the config's `optimization` section
-                  device:str, # where the run computes
-                  video_tokens:int, audio_tokens:int, # of the largest bucket, per sample
-                  buckets:int=1, # how many buckets the data has (CUDA graphs need one)
-                  text_tokens:int=1024,
-                  validation_bytes:int=0, # `sampling_bytes` of validation, 0 without
-                  extra_slack:int=0, # more reserve, after a step ran out of memory (`LoraTrainer`)
-                  allocator_slack:int|None=None, # None: `ALLOCATOR_SLACK` on CUDA, 0 elsewhere (no caching allocator)
-                  per_token_timesteps:bool=True, # first-frame conditioning on
-                 )->Placement:
-    "Decide streaming, kept activations and CUDA graphs for a training run from one budget."
+def _plan_at(transformer, # the peft-wrapped `LTXModel`, before streaming
+             connectors, # the text connectors (or None)
+             params:list, # the adapters
+             acceleration, # the config's `acceleration` section
+             optimization, # the config's `optimization` section
+             device:str, # where the run computes
+             video_tokens:int, audio_tokens:int, # of the largest bucket, per sample
+             buckets:int=1, # how many buckets the data has (CUDA graphs need one)
+             text_tokens:int=1024,
+             validation_bytes:int=0, # `sampling_bytes` of validation, 0 without
+             extra_slack:int=0, # more reserve, after a step ran out of memory (`LoraTrainer`)
+             allocator_slack:int|None=None, # None: `ALLOCATOR_SLACK` on CUDA, 0 elsewhere (no caching allocator)
+             per_token_timesteps:bool=True, # first-frame conditioning on
+             batch:int=1, # samples in one pass through the transformer
+            )->Placement:
+    "`plan_training` for passes of `batch` samples."
     acc, opt = acceleration, optimization
     mode, cuda = _streaming_mode(acc), str(device).startswith('cuda')
     base = transformer.get_base_model() if hasattr(transformer, 'get_base_model') else transformer
@@ -228,11 +233,11 @@ def plan_training(transformer, # the peft-wrapped `LTXModel`, before streaming
                            'fetch); set it, or acceleration.offload: off', False)], 'the config')
     graphs = (acc.cuda_graphs == 'auto' and cuda and compile_wanted(acc.compile, device) and buckets == 1)
     lin = block_linears(blocks[0])
-    shape = dict(video_tokens=video_tokens, audio_tokens=audio_tokens, text_tokens=text_tokens, batch=opt.batch_size,
+    shape = dict(video_tokens=video_tokens, audio_tokens=audio_tokens, text_tokens=text_tokens, batch=batch,
                  video_dim=lin['attn1.to_q'].in_features, audio_dim=lin['audio_attn1.to_q'].in_features)
     def budget_for(slot_bytes, graph_pool=0, park=streams):
         return training_budget(total, transformer, connectors, params, opt.optimizer_type, video_tokens, audio_tokens,
-                               opt.batch_size, text_tokens, slot_bytes, validation_bytes, graph_pool,
+                               batch, text_tokens, slot_bytes, validation_bytes, graph_pool,
                                slack + extra_slack, park, per_token_timesteps)
     plan = None
     if streams and mode == 'percent':
@@ -263,6 +268,29 @@ def _check_fits(budget:GpuBudget|None, plan:OffloadPlan|None):
                       f'streamed: {(plan.resident_bytes - budget.resident_budget) / 2**30:.1f} GiB short. Fixes: a smaller '
                       'bucket or batch_size, offload_dtype: fp8, optimizer_type: adamw8bit, a lower lora.rank, or fewer '
                       'validation video_dims')
+
+# %% ../nbs/04b_placement.ipynb #8d0d712d
+def plan_training(transformer, # the peft-wrapped `LTXModel`, before streaming
+                  connectors, # the text connectors (or None)
+                  params:list, # the adapters
+                  acceleration, # the config's `acceleration` section
+                  optimization, # the config's `optimization` section
+                  device:str, # where the run computes
+                  video_tokens:int, audio_tokens:int, # of the largest bucket, per sample
+                  together:bool=True, # consider passing a step's micro-batches through the transformer together
+                  **kwargs, # `_plan_at`'s: buckets, text_tokens, validation_bytes, extra_slack, allocator_slack, per_token_timesteps
+                 )->Placement:
+    "Decide streaming, kept activations, CUDA graphs and micro-batching for a training run from one budget."
+    args = (transformer, connectors, params, acceleration, optimization, device, video_tokens, audio_tokens)
+    one = _plan_at(*args, batch=optimization.batch_size, **kwargs)
+    steps = optimization.gradient_accumulation_steps
+    if not together or steps == 1: return one
+    try: joint = _plan_at(*args, batch=optimization.batch_size * steps, **kwargs)
+    except MemoryError: return one                # only one micro-batch at a time fits
+    per_sample = lambda p, n: (p.plan.pcie_bytes_per_step if p.plan is not None else 0) / n
+    if per_sample(joint, steps) > per_sample(one, 1): return one
+    joint.micro_batches_together = steps
+    return joint
 
 # %% ../nbs/04b_placement.ipynb #9f7ee52e
 def blocks_keeping_activations(blocks, # the transformer's `transformer_blocks`

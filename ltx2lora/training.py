@@ -20,10 +20,10 @@ from .placement import Placement, plan_training, sampling_bytes, module_bytes, c
 __all__ = ['TIMESTEP_SAMPLERS', 'STATE_FORMAT', 'DEMO_TARGET_MODULES', 'precomputed_root', 'CachedDataset',
            'check_cached_samples', 'BucketBatchSampler', 'load_connectors', 'run_connectors', 'UniformSampler',
            'ShiftedLogitNormalSampler', 'make_timestep_sampler', 'FlowMatchingInputs', 'prepare_inputs',
-           'flow_matching_losses', 'make_optimizer', 'lr_factor', 'make_scheduler', 'checkpoint_dirs', 'lora_file',
-           'write_checkpoint', 'read_checkpoint', 'TrainingStateError', 'write_training_state', 'read_training_state',
-           'NonFiniteLossError', 'TrainResult', 'LoraTrainer', 'plot_losses', 'train', 'demo_model_config',
-           'write_demo_checkpoint', 'demo_config', 'demo']
+           'flow_matching_losses', 'join_inputs', 'split_losses', 'make_optimizer', 'lr_factor', 'make_scheduler',
+           'checkpoint_dirs', 'lora_file', 'write_checkpoint', 'read_checkpoint', 'TrainingStateError',
+           'write_training_state', 'read_training_state', 'NonFiniteLossError', 'TrainResult', 'LoraTrainer',
+           'plot_losses', 'train', 'demo_model_config', 'write_demo_checkpoint', 'demo_config', 'demo']
 
 # %% ../nbs/06_training.ipynb #91072b04
 def precomputed_root(path:str|Path, # `data.preprocessed_data_root`: the `.precomputed` folder or the dataset folder
@@ -320,6 +320,29 @@ def flow_matching_losses(video_pred, # [B, tokens, 128] predicted velocity
         audio = (audio_pred.float() - inputs.audio_target).square().mean()
     total = video if audio is None else video + audio_loss_weight * audio
     return dict(video=video, audio=audio, total=total)
+
+# %% ../nbs/06_training.ipynb #895c4a79
+def _joined(modalities:list):
+    "One ltx-core `Modality` from several of the same shape (None when the stream is off)."
+    import torch, dataclasses
+    if modalities[0] is None: return None
+    cat = lambda name: (None if getattr(modalities[0], name) is None
+                        else torch.cat([getattr(m, name) for m in modalities]))
+    tensors = ('latent', 'sigma', 'timesteps', 'positions', 'context', 'context_mask', 'attention_mask')
+    return dataclasses.replace(modalities[0], **{n: cat(n) for n in tensors})
+
+def join_inputs(parts:list[FlowMatchingInputs], # from `prepare_inputs`, batches of one shape
+               )->tuple: # (video `Modality`, audio `Modality` or None) of all the parts
+    "The transformer's inputs for several micro-batches in one pass."
+    return _joined([p.video for p in parts]), _joined([p.audio for p in parts])
+
+def split_losses(video_pred, audio_pred, # the joint pass's outputs
+                 parts:list[FlowMatchingInputs], audio_loss_weight:float=1.0)->list[dict]:
+    "Each micro-batch's `flow_matching_losses` on its slice of the joint output."
+    sizes = [p.video.latent.shape[0] for p in parts]
+    vps = video_pred.split(sizes)
+    aps = audio_pred.split(sizes) if audio_pred is not None else [None] * len(parts)
+    return [flow_matching_losses(v, a, p, audio_loss_weight) for v, a, p in zip(vps, aps, parts)]
 
 # %% ../nbs/06_training.ipynb #77f7b7a0
 def make_optimizer(params:list, # the adapter parameters (`lora_parameters`)
@@ -833,17 +856,21 @@ class LoraTrainer:
         if self.compute_dtype == torch.float32: return contextlib.nullcontext()
         return torch.autocast(device_type=self.device.split(':')[0], dtype=self.compute_dtype)
 
-    def losses(self, batch:dict, sigma=None, generator=None)->dict:
-        "Video, audio and total loss of one batch (σ and noise drawn unless given)."
+    def _inputs(self, batch:dict, sigma=None, generator=None)->FlowMatchingInputs:
+        "One batch noised for the transformer (σ and noise drawn unless given), its prompts through the connectors."
         c, st = batch['conditions'], self.cfg.training_strategy
         vctx, actx, cmask = run_connectors(self.connectors, c['video_prompt_embeds'],
                                            c.get('audio_prompt_embeds') if self.with_audio else None, c['prompt_attention_mask'])
-        inputs = prepare_inputs(batch, vctx, actx, cmask, self.sampler, st.first_frame_conditioning_p, self.with_audio,
-                                st.independent_audio_sigma, dtype=self.compute_dtype, device=self.device,
-                                sigma=sigma, generator=generator)
+        return prepare_inputs(batch, vctx, actx, cmask, self.sampler, st.first_frame_conditioning_p, self.with_audio,
+                              st.independent_audio_sigma, dtype=self.compute_dtype, device=self.device,
+                              sigma=sigma, generator=generator)
+
+    def losses(self, batch:dict, sigma=None, generator=None)->dict:
+        "Video, audio and total loss of one batch (σ and noise drawn unless given)."
+        inputs = self._inputs(batch, sigma, generator)
         if self.compiled is not None: self.compiled.step_begin()     # CUDA graphs: the last step's outputs are free
         with self._autocast(): vp, ap = self.model(inputs.video, inputs.audio, None)
-        return flow_matching_losses(vp, ap, inputs, st.audio_loss_weight)
+        return flow_matching_losses(vp, ap, inputs, self.cfg.training_strategy.audio_loss_weight)
 
     # -- the loop --
     def fit(self, steps:int|None=None, # stop after this many optimizer steps in all (default `optimization.steps`)
@@ -1135,6 +1162,23 @@ def place_models(self:LoraTrainer, device:str, # where the run computes
                                        keep_activations=p.kept_blocks, cuda_graphs=p.cuda_graphs)
 
 # %% ../nbs/06_training.ipynb #a1646952
+def _shapes(batch)->list:
+    "The shapes of every tensor in a collated batch, in a fixed order."
+    import torch
+    if torch.is_tensor(batch): return [tuple(batch.shape)]
+    if isinstance(batch, dict): return [s for k in sorted(batch) for s in _shapes(batch[k])]
+    if isinstance(batch, (list, tuple)): return [s for v in batch for s in _shapes(v)]
+    return []
+
+@patch
+def _joint_losses(self:LoraTrainer, batches:list, # micro-batches of one shape
+                 )->list[dict]: # `flow_matching_losses` of each
+    "The losses of several micro-batches from one pass through the transformer (`Placement.micro_batches_together`)."
+    parts = [self._inputs(b) for b in batches]       # the same random draws, in the same order, as one at a time
+    if self.compiled is not None: self.compiled.step_begin()
+    with self._autocast(): vp, ap = self.model(*join_inputs(parts), None)
+    return split_losses(vp, ap, parts, self.cfg.training_strategy.audio_loss_weight)
+
 @patch
 def _forward_backward(self:LoraTrainer, batches:list, # this optimizer step's micro-batches
                      )->tuple[list, bool]: # (losses per micro-batch, all finite)
@@ -1143,16 +1187,17 @@ def _forward_backward(self:LoraTrainer, batches:list, # this optimizer step's mi
     rng = _rng_state()
     while True:
         try:
+            together = self.placed.micro_batches_together > 1 and len({str(_shapes(b)) for b in batches}) == 1
             parts = []
-            for b in batches:        # no host-GPU sync inside: the next micro-batch's work is queued while this one runs
-                l = self.losses(b)
-                (l['total'] / len(batches)).backward()    # a non-finite loss gives non-finite gradients: the step is skipped
-                parts.append({k: v.detach() for k, v in l.items() if v is not None})
+            for group in ([batches] if together else [[b] for b in batches]):   # no host-GPU sync inside the step
+                ls = self._joint_losses(group) if len(group) > 1 else [self.losses(group[0])]
+                (sum(l['total'] for l in ls) / len(batches)).backward()   # non-finite losses: non-finite gradients, skipped
+                parts += [{k: v.detach() for k, v in l.items() if v is not None} for l in ls]
             values = torch.stack([torch.stack(list(p.values())) for p in parts]).float().cpu()   # the step's one sync
             parts = [dict(zip(p, map(float, v))) for p, v in zip(parts, values)]
             return parts, bool(values.isfinite().all())
         except torch.OutOfMemoryError as e:
-            error, l, parts = e.with_traceback(None), None, None   # the traceback's frames hold the failed step's activations
+            error, ls, parts = e.with_traceback(None), None, None   # the traceback's frames hold the failed step's activations
         self._replan_after_oom(error)
         _set_rng_state(rng)
 
@@ -1173,10 +1218,12 @@ def _replan_after_oom(self:LoraTrainer, error:BaseException):
     self._oom_slack = getattr(self, '_oom_slack', 0) + max(2**30, _asked_bytes(error))
     new = self.placement(extra_slack=self._oom_slack)
     fraction = lambda p: p.plan.streamed_fraction if p.plan is not None else 0.0
-    if fraction(new) <= fraction(old) and len(new.kept_blocks) >= len(old.kept_blocks): raise error
+    if not (fraction(new) > fraction(old) or len(new.kept_blocks) < len(old.kept_blocks)
+            or new.micro_batches_together < old.micro_batches_together): raise error   # nothing would change
     self.log(f'step {self.step + 1} ran out of GPU memory ({str(error).splitlines()[0][:120]}); planned again with '
              f'{self._oom_slack / 2**30:.1f} GiB more reserve: {fraction(old):.0%} -> {fraction(new):.0%} of block weights '
-             f'streamed, {len(old.kept_blocks)} -> {len(new.kept_blocks)} blocks keeping activations; redoing the step')
+             f'streamed, {len(old.kept_blocks)} -> {len(new.kept_blocks)} blocks keeping activations, '
+             f'{old.micro_batches_together} -> {new.micro_batches_together} micro-batches per pass; redoing the step')
     if self.compiled is not None and new.kept_blocks != old.kept_blocks:   # else the compiled blocks stay
         self.compiled.restore(); self.compiled = None
     if self.streamer is not None: self.streamer.release(); self.streamer = None
