@@ -5,6 +5,7 @@
 # %% ../nbs/08_cli.ipynb #08f5a9a4
 from __future__ import annotations
 import argparse, json, sys
+from .core import FolderLockedError, DiskFullError
 from pathlib import Path
 
 # %% auto #0
@@ -68,6 +69,7 @@ def _preprocess(args)->int:
                              max_text_length=args.max_text_length, text_batch_size=args.text_batch_size, force=args.force,
                              shard=args.shard)
     except (CheckpointError, ValueError, FileNotFoundError) as e: return _usage(args, str(e))
+    except (FolderLockedError, DiskFullError) as e: return _fault(args, e)
     except Exception as e:
         if type(e).__name__ == 'TextEncoderError': return _usage(args, str(e))
         raise
@@ -111,7 +113,7 @@ def _train(args)->int:
         result = train(args.config, device=args.device, resume=False if args.no_resume else None, steps=args.steps,
                        show_progress=not args.no_progress)
     except (ConfigError, FileExistsError, FileNotFoundError) as e: return _usage(args, str(e))
-    except (CheckpointError, LoraTargetError, TrainingStateError) as e: return _fault(args, e)
+    except (CheckpointError, LoraTargetError, TrainingStateError, FolderLockedError, DiskFullError) as e: return _fault(args, e)
     except MemoryError as e: return _fault(args, str(e) or 'out of memory: see acceleration.vram_budget_gb and '
                                           'acceleration.offload to stream weights, or lower the batch or bucket size')
     print(result)

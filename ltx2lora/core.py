@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 # %% auto #0
-__all__ = ['make_temp', 'atomic_path', 'atomic_write_text', 'atomic_write_json', 'atomic_torch_save', 'progress',
-           'DependencyError', 'require_torch_companion', 'parse_shard', 'current_shard', 'local_rank', 'shard_items']
+__all__ = ['make_temp', 'DiskFullError', 'is_disk_full', 'check_free_space', 'atomic_path', 'atomic_write_text',
+           'atomic_write_json', 'atomic_torch_save', 'progress', 'DependencyError', 'require_torch_companion',
+           'parse_shard', 'current_shard', 'local_rank', 'shard_items', 'FolderLockedError', 'live_locks',
+           'folder_lock']
 
 # %% ../nbs/00a_core.ipynb #92cebe70
 def make_temp(dest:str|Path, # the file or folder that the temporary one will be renamed onto
@@ -28,6 +30,34 @@ def make_temp(dest:str|Path, # the file or folder that the temporary one will be
         except FileExistsError: continue
     raise FileExistsError(f'{dest.parent}: no free temporary name for {dest.name} in 100 tries; remove old .*.tmp files there')
 
+class DiskFullError(OSError):
+    "The disk ran out of space (or would): says which disk, how much is free and, when known, how much was needed."
+    def __init__(self, folder:Path, doing:str, needed:int|None=None):
+        import errno, shutil
+        free = shutil.disk_usage(_existing(Path(folder))).free
+        need = f', needs ~{needed / 1e9:.2f} GB' if needed else ''
+        super().__init__(errno.ENOSPC, f'no space left on the disk of {folder} ({doing}{need}, {free / 1e9:.2f} GB free); '
+                         'free some space there or write somewhere else')
+
+def _existing(p:Path)->Path:
+    while not p.exists() and p != p.parent: p = p.parent
+    return p
+
+def is_disk_full(e:BaseException, folder:Path)->bool:
+    "ENOSPC, or the message `torch.save` gives when its stream fails (with next to nothing left on the disk)."
+    import errno, shutil
+    if isinstance(e, DiskFullError): return False
+    if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT): return True
+    return 'iostream error' in str(e) and shutil.disk_usage(_existing(folder)).free < 64 * 2**20
+
+def check_free_space(folder:str|Path, # where the files will go
+                     needed:int, # bytes they will take
+                     doing:str, # what for, e.g. 'the checkpoint of step 400'
+                    ):
+    "Raise `DiskFullError` before writing when the disk of `folder` has less than `needed` bytes free."
+    import shutil
+    if shutil.disk_usage(_existing(Path(folder))).free < needed: raise DiskFullError(Path(folder), doing, needed)
+
 @contextlib.contextmanager
 def atomic_path(dest:str|Path, # the file to create or replace
                )->Iterator[Path]: # a temporary path to write to, in the same folder
@@ -37,6 +67,9 @@ def atomic_path(dest:str|Path, # the file to create or replace
     try:
         yield tmp
         os.replace(tmp, dest)
+    except Exception as e:
+        if is_disk_full(e, dest.parent): raise DiskFullError(dest.parent, f'writing {dest.name}') from e
+        raise
     finally:
         if tmp.exists(): tmp.unlink()
 
@@ -127,3 +160,60 @@ def shard_items(items:Iterable, # the whole job, in a fixed order
     "The items of shard `index` of `count`: every count-th item from position index."
     i, n = shard
     return list(items)[i::n]
+
+# %% ../nbs/00a_core.ipynb #be0199a1
+class FolderLockedError(RuntimeError):
+    "Another live process is writing this folder."
+
+def _lock_owner(path:Path)->dict:
+    try: return json.loads(path.read_text())
+    except (OSError, ValueError): return {}
+
+def _owner_alive(owner:dict)->bool:
+    "Whether the lock's process still runs (a lock from another host counts as alive: it cannot be checked)."
+    import socket
+    if owner.get('host') != socket.gethostname(): return bool(owner)
+    try: os.kill(int(owner.get('pid', -1)), 0)
+    except ProcessLookupError: return False
+    except (PermissionError, OverflowError, ValueError): return True
+    return int(owner.get('pid', -1)) > 0
+
+def _describe(path:Path, owner:dict)->str:
+    return (f"{owner.get('what', 'a process')} (pid {owner.get('pid', '?')} on {owner.get('host', '?')}, "
+            f"since {owner.get('started', '?')}) holds {path}")
+
+# %% ../nbs/00a_core.ipynb #18013625
+def live_locks(folder:str|Path, # the folder
+               pattern:str='.lock*', # which lock files
+              )->list[str]: # one line per live holder
+    "Who holds a lock on `folder` now (stale locks of dead processes are not listed)."
+    return [_describe(p, o) for p in sorted(Path(folder).glob(pattern)) if _owner_alive(o := _lock_owner(p))]
+
+@contextlib.contextmanager
+def folder_lock(folder:str|Path, # the folder to write (created when missing)
+                name:str='.lock', # the lock file's name
+                what:str='ltx2lora', # who writes, for the message a second writer gets
+                conflicts:str='.lock*', # other lock files that also stop this writer while they live
+                log=print, # where the note on a stale lock goes
+               ):
+    "Hold `folder/name` while writing `folder`; refuse while another live process holds a conflicting lock."
+    import socket, time
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    path = folder/name
+    others = [_describe(p, o) for p in sorted(folder.glob(conflicts)) if p.name != name and _owner_alive(o := _lock_owner(p))]
+    if others: raise FolderLockedError(f'{folder} is being written by another run: {others[0]}. Wait for it to finish or use another folder')
+    me = dict(pid=os.getpid(), host=socket.gethostname(), what=what, started=time.strftime('%Y-%m-%d %H:%M:%S'))
+    for _ in range(2):
+        try: fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+        except FileExistsError:
+            owner = _lock_owner(path)
+            if _owner_alive(owner):
+                raise FolderLockedError(f'{folder} is being written by another run: {_describe(path, owner)}. Wait for it to '
+                                        f'finish or use another folder; if that run is over (another machine), delete {path}')
+            log(f'note: taking over {path}, left by {owner.get("what", "a run")} (pid {owner.get("pid", "?")}) that no longer runs')
+            path.unlink(missing_ok=True); continue
+        with os.fdopen(fd, 'w') as f: json.dump(me, f)
+        break
+    try: yield path
+    finally:
+        if _lock_owner(path).get('pid') == me['pid']: path.unlink(missing_ok=True)

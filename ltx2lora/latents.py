@@ -9,20 +9,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 from .core import (atomic_path, atomic_write_json, atomic_torch_save, progress, require_torch_companion,
-                           parse_shard, local_rank, shard_items)
+                           parse_shard, local_rank, shard_items, folder_lock, live_locks, FolderLockedError)
 from .checkpoint import CheckpointError, read_safetensors_header, require_components, load_ltx2_component
 from .dataset import MediaError, Bucket, parse_buckets, choose_bucket, probe, read_dataset, fit_frame, read_audio
 
 # %% auto #0
-__all__ = ['PRECOMPUTED_PARTS', 'MANIFEST_NAME', 'CACHE_VERSION', 'CacheError', 'sample_name', 'check_video_latents',
-           'check_audio_latents', 'check_conditions', 'load_cached_sample', 'read_manifest', 'check_cache_hashes',
-           'shard_manifest_name', 'read_shard_manifests', 'complete_samples', 'media_fingerprint',
+__all__ = ['PRECOMPUTED_PARTS', 'MANIFEST_NAME', 'CACHE_VERSION', 'preprocess', 'CacheError', 'sample_name',
+           'check_video_latents', 'check_audio_latents', 'check_conditions', 'load_cached_sample', 'read_manifest',
+           'check_cache_hashes', 'shard_manifest_name', 'read_shard_manifests', 'complete_samples', 'media_fingerprint',
            'checkpoint_fingerprints', 'text_encoder_fingerprint', 'resolve_device', 'load_vae_encoders',
            'TextEncoderError', 'check_text_encoder_folder', 'load_text_encoder', 'StreamedLinear',
            'stream_feature_extractor', 'load_feature_extractor', 'tokenize_prompts', 'gemma_hidden_states',
            'prompt_conditions', 'encode_prompts', 'read_clip_frames', 'frames_to_video_tensor', 'encode_video',
-           'read_clip_audio', 'encode_audio', 'PreprocessSummary', 'preprocess', 'CacheIssue', 'VerifyReport', 'verify',
-           'write_mp4', 'preview']
+           'read_clip_audio', 'encode_audio', 'PreprocessSummary', 'CacheIssue', 'VerifyReport', 'verify', 'write_mp4',
+           'preview']
 
 # %% ../nbs/03_latents.ipynb #d74d35fa
 PRECOMPUTED_PARTS = ('latents', 'audio_latents', 'conditions')   # the cache's folders, one per kind of file
@@ -1096,6 +1096,25 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
                                + ' (the last shard to finish merges them), or run without --shard to merge what is there and redo the rest')
     return PreprocessSummary(root, manifest, {n: (samples[n]['status'], samples[n]['reason']) for n in order},
                              work, [(w, str(p)) for w, p in bad], time.time() - t0, (index, count), shard_notes, corrupt)
+
+# %% ../nbs/03_latents.ipynb #d405cce0
+def _one_writer(f):
+    "`preprocess` holding its cache folder's lock: a second writer is refused, naming the first."
+    import functools, inspect
+    signature = inspect.signature(f)
+    @functools.wraps(f)
+    def locked(*args, **kwargs):
+        a = signature.bind(*args, **kwargs); a.apply_defaults(); a = a.arguments
+        if not Path(a['dataset']).is_file(): return f(*args, **kwargs)        # its own error, and no folder made
+        root = Path(a['output_dir']) if a['output_dir'] else Path(a['dataset']).parent/'.precomputed'
+        index, count = parse_shard(a['shard'])
+        name = '.lock' if count == 1 else f'.lock-shard-{index}-of-{count}'
+        with folder_lock(root, name, 'ltx2lora preprocess' + (f' --shard {index}/{count}' if count > 1 else ''),
+                         conflicts='.lock' if count > 1 else '.lock*'):
+            return f(*args, **kwargs)
+    return locked
+
+preprocess = _one_writer(preprocess)
 
 # %% ../nbs/03_latents.ipynb #f2c06ae4
 @dataclass

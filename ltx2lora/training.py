@@ -12,7 +12,8 @@ import numpy as np
 from .config import (GUIDE_AV_TARGET_MODULES, ConfigError, ConfigProblem, TrainingConfig, check_paths,
                              load_config, save_config)
 from fastcore.basics import patch
-from .core import atomic_path, atomic_write_text, make_temp, progress
+from .core import (atomic_path, atomic_write_text, make_temp, progress, live_locks, FolderLockedError,
+                           check_free_space, is_disk_full, DiskFullError)
 from .offload import BlockStreamer, use_expandable_segments
 from .placement import Placement, plan_training, sampling_bytes, module_bytes, check_host_ram
 
@@ -55,6 +56,8 @@ class CachedDataset:
         if not (self.root/'latents').is_dir():
             raise FileNotFoundError(f'{self.root}: no latents/ folder; run preprocessing first (`ltx2lora preprocess`), '
                                     'or point data.preprocessed_data_root at the .precomputed folder')
+        if held := live_locks(self.root):   # a preprocess run is writing it: its files are not final yet
+            raise FolderLockedError(f'{self.root}: {held[0]}; train once it has finished')
         self.samples, self.left_out = complete_samples(self.root, with_audio=with_audio, model_path=model_path)
         bad = {str(Path(*Path(f).relative_to(self.root).parts[1:])): why for f, why in check_cache_hashes(self.root, self.samples)}
         bad.update({s: why for s, why in check_cached_samples(self.root, self.samples, with_audio, channels).items() if s not in bad})
@@ -589,6 +592,14 @@ def _set_rng_state(s:dict):
     random.setstate(s['python']); np.random.set_state(s['numpy']); torch.set_rng_state(s['torch'])
     if 'cuda' in s and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
 
+def _tensor_bytes(obj)->int:
+    "Bytes of every tensor in nested dicts, lists and tuples."
+    import torch
+    if torch.is_tensor(obj): return obj.numel() * obj.element_size()
+    if isinstance(obj, dict): return sum(_tensor_bytes(v) for v in obj.values())
+    if isinstance(obj, (list, tuple)): return sum(_tensor_bytes(v) for v in obj)
+    return 0
+
 def write_checkpoint(output_dir:str|Path, # the run's `output_dir`
                      step:int, # optimizer steps done
                      model, # the PEFT model
@@ -603,6 +614,9 @@ def write_checkpoint(output_dir:str|Path, # the run's `output_dir`
     root = Path(output_dir)/'checkpoints'
     root.mkdir(parents=True, exist_ok=True)
     final = root/f'step_{step:06d}'
+    adapters = [p for p in model.parameters() if p.requires_grad]
+    needed = sum(p.numel() for p in adapters) * (4 + (4 if precision == 'float32' else 2)) + _tensor_bytes(state)
+    check_free_space(root, needed + 2**20, f'the checkpoint of step {step}')   # before writing anything
     tmp = make_temp(final, folder=True)            # the umask's modes, as for the LoRA file inside it
     try:
         save_lora(model, tmp/f'lora_weights_{final.name}.safetensors', config=config,
@@ -613,6 +627,9 @@ def write_checkpoint(output_dir:str|Path, # the run's `output_dir`
         if final.exists(): old = final.rename(root/f'.{final.name}.old')
         os.replace(tmp, final)
         if old: shutil.rmtree(old, ignore_errors=True)
+    except Exception as e:
+        if is_disk_full(e, root): raise DiskFullError(root, f'writing the checkpoint of step {step}', needed) from e
+        raise
     finally:
         if tmp.exists(): shutil.rmtree(tmp, ignore_errors=True)
     for p in checkpoint_dirs(output_dir)[:-1]:   # only the newest checkpoint needs its training state
