@@ -196,6 +196,12 @@ def _check_model_path(kind:str, path)->str:
             raise FileNotFoundError(f'{kind} model folder {p} has no config.json: point to a Hugging Face model folder '
                                     '(the one holding config.json and the *.safetensors), e.g. downloaded with '
                                     '`huggingface-cli download huihui-ai/Qwen2.5-VL-7B-Instruct-abliterated --local-dir models/qwen`')
+        pickles = [f.name for f in p.iterdir() if f.suffix in ('.bin', '.pt', '.pth', '.ckpt')]
+        if pickles and not any(p.glob('*.safetensors')):
+            raise ValueError(f'{kind} model folder {p} holds {", ".join(sorted(pickles))} (PyTorch pickles, which can run code '
+                             'when loaded) and no *.safetensors: ltx2lora loads weights only from safetensors. Download '
+                             "the model's safetensors files (most hub models have them), or convert the folder once with "
+                             'transformers: `Model.from_pretrained(folder).save_pretrained(folder, safe_serialization=True)`')
         return str(p)
     if re.fullmatch(r'[\w.-]+/[\w.-]+', str(path)): return str(path)        # a hub id: transformers fetches it
     raise FileNotFoundError(f'{kind} model {path} not found: give a local model folder or a Hugging Face id such as '
@@ -731,7 +737,10 @@ def caption_folder(video_dir:str|Path, # folder of clips (searched recursively)
         raise ValueError(f'{", ".join(other)} (next to {out}) left by a run in another number of shards: finish that run (its '
                          f'`--shard I/N`), or run `ltx2lora caption` without --shard to merge it, before running in {count} shards')
     done, summary.repaired = read_captioned(out)
-    clips = find_clips(video_dir)
+    clips, outside = [], []
+    for p in find_clips(video_dir):     # a symlink that leaves the dataset's folder: skipped and named, as the jsonl rules do
+        (clips if p.resolve().is_relative_to(root.resolve()) else outside).append(p)
+    summary.notes += [f'skipped {p}: a symlink to {p.resolve()}, outside {root} (copy the clip into the folder)' for p in outside]
     rel = {p: _norm(p.resolve().relative_to(root.resolve()).as_posix()) for p in clips}
     if count == 1 and parts:            # an unsharded run merges what shards left, done or not: each line is a whole caption
         added = _merge_into(out, list(parts.values()), [rel[p] for p in clips], keep_audio=True)

@@ -94,6 +94,9 @@ def probe(path:str|Path, # a media file that ffmpeg can read
                 raise MediaError(path, f'cut off: the container promises {v.frames} frames but only {len(times)} decode',
                                  're-export or re-download the clip', code='unreadable')
             frames, counted = len(times), 'decoded'
+        else:                    # no decoding: the packets' timestamps still show a variable frame rate
+            try: times = [float(pk.pts * pk.time_base) for pk in c.demux(v) if pk.pts is not None and pk.size]
+            except Exception: times = []
         if frames == 0: raise MediaError(path, 'the video stream has no frames', 're-export the clip', code='no_frames')
         if not fps and len(times) > 1: fps = (len(times) - 1) / (max(times) - min(times))
         return MediaInfo(path, v.width, v.height, fps, frames, frames / fps if fps else 0., v.codec_context.name,

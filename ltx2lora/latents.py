@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_latents.ipynb #c0e1856f
 from __future__ import annotations
-import contextlib, gc, hashlib, json, re, time
+import contextlib, gc, hashlib, json, re, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -19,10 +19,10 @@ __all__ = ['PRECOMPUTED_PARTS', 'MANIFEST_NAME', 'CACHE_VERSION', 'preprocess', 
            'check_cache_hashes', 'shard_manifest_name', 'read_shard_manifests', 'complete_samples', 'media_fingerprint',
            'checkpoint_fingerprints', 'text_encoder_fingerprint', 'resolve_device', 'load_vae_encoders',
            'TextEncoderError', 'check_text_encoder_folder', 'load_text_encoder', 'StreamedLinear',
-           'stream_feature_extractor', 'load_feature_extractor', 'tokenize_prompts', 'gemma_hidden_states',
-           'prompt_conditions', 'encode_prompts', 'read_clip_frames', 'frames_to_video_tensor', 'encode_video',
-           'read_clip_audio', 'encode_audio', 'PreprocessSummary', 'CacheIssue', 'VerifyReport', 'verify', 'write_mp4',
-           'preview']
+           'stream_feature_extractor', 'load_feature_extractor', 'tokenize_prompts', 'prompt_token_counts',
+           'gemma_hidden_states', 'prompt_conditions', 'encode_prompts', 'read_clip_frames', 'frames_to_video_tensor',
+           'encode_video', 'read_clip_audio', 'encode_audio', 'PreprocessSummary', 'CacheIssue', 'VerifyReport',
+           'verify', 'write_mp4', 'preview']
 
 # %% ../nbs/03_latents.ipynb #d74d35fa
 PRECOMPUTED_PARTS = ('latents', 'audio_latents', 'conditions')   # the cache's folders, one per kind of file
@@ -573,6 +573,12 @@ def tokenize_prompts(text_encoder, # ltx-core `GemmaTextEncoder` (its `LTXVGemma
     mask = torch.tensor([[int(w) for _, w in r] for r in rows], dtype=torch.int64)
     return ids, mask
 
+def prompt_token_counts(text_encoder, # ltx-core `GemmaTextEncoder`
+                        prompts:list[str],
+                       )->list[int]: # Gemma tokens of each prompt before any cut
+    "How many tokens each prompt has; more than the encoder's `max_length` are cut (ltx-core truncates without a word)."
+    return [len(text_encoder.tokenizer.tokenizer(p.strip())['input_ids']) for p in prompts]
+
 def gemma_hidden_states(text_encoder, # ltx-core `GemmaTextEncoder` from `load_text_encoder`
                         input_ids, attention_mask, # from `tokenize_prompts`
                        ): # (tuple of [B, L, hidden] hidden states: embeddings + every layer, attention_mask on their device)
@@ -828,6 +834,10 @@ def _plan_sample(s:dict, path:Path, prompt:str, buckets:list, fprints:dict, text
         plan['verdict'] = ('skipped', f'{info.frames} frames, fewer than the shortest bucket ({shortest}) '
                                       f'(fix: add a bucket of at most {info.frames} frames, or drop the clip)')
         mark_stale_all('the clip is skipped now'); return plan
+    if info.variable_frame_rate:
+        plan['verdict'] = ('skipped', f'variable frame rate (average {info.fps:.3g} fps): its frames would be cached at the '
+                                      'wrong times (fix: `ltx2lora conform` re-times it to a constant rate)')
+        mark_stale_all('the clip is skipped now'); return plan
     plan['bucket'] = bucket; s['bucket'] = str(bucket)
     if bucket.frames < info.frames: s['notes'].append(f'trimmed {info.frames} -> {bucket.frames} frames')
     if (info.width, info.height) != (bucket.width, bucket.height):
@@ -1012,6 +1022,11 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
                 t = time.time()
                 try:
                     ids, mask = tokenize_prompts(te, [plans[n]['prompt'] for n in batch])
+                    for n, k in zip(batch, prompt_token_counts(te, [plans[n]['prompt'] for n in batch])):
+                        if k > max_text_length:
+                            samples[n]['notes'].append(f'prompt of {k} Gemma tokens cut to the first {max_text_length} '
+                                                       '(max_text_length): shorten the caption, or it trains on a part of it')
+                            warnings.warn(f'{n}: {samples[n]["notes"][-1]}')
                     conds = prompt_conditions(fe, *gemma_hidden_states(te, ids, mask))
                 except Exception as e:
                     for n in batch: _part_failed(samples[n], 'conditions', _reason(e)); work['conditions']['failed'] += 1
