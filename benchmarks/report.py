@@ -29,23 +29,29 @@ def _setting(r)->str:
     s = {k.split('.')[-1]: v for k, v in (kv.split('=', 1) for kv in r.get('settings', []))}
     if s.get('offload') == 'auto': text = f"auto, {s.get('vram_budget_gb', '?')} GiB"
     elif 'ramtorch_offload_percent' in s: text = f"guide's {float(s['ramtorch_offload_percent']):.0%}"
+    elif s.get('offload') == 'off': text = 'none (reference)'
     else: text = s.get('offload', "guide's 60 %")
     return text + (', bf16 adapters' if s.get('adapter_dtype') == 'bfloat16' else '')
 
 
 def table(rs:list)->str:
     g = lambda v, f='{:.2f}': '-' if v is None else f.format(v)
-    head = ('| date, card | model | cap GiB | streaming | streamed | s/step (GA 2) | s/sample | first step s | peak alloc / reserved GiB '
-            '| host RSS GiB (anon) | PCIe GB/step | validation sample | result |\n|' + '---|' * 13)
+    head = ('| date, card | model | cap GiB | streaming | streamed | micro-batches per pass | steps | s/step (GA 2) | s/sample '
+            '| first step s | peak alloc / reserved GiB | host RSS GiB (anon) | PCIe GB/step | validation sample '
+            '| first loss / grad norm | result |\n|' + '---|' * 16)
     lines = [head]
     for r in rs:
-        ok = 'ok' if r.get('ok') else ('out of memory' if 'OutOfMemory' in r.get('error', '') else 'failed')
+        err = r.get('error', '')
+        ok = 'ok' if r.get('ok') else ('out of memory' if 'OutOfMemory' in err else 'time limit' if 'time limit' in err else 'failed')
+        steps = r.get('steps_done') or r.get('steps_recorded') or len(r.get('step_times', []))
         lines.append(f"| {r['date']}, {r['card']} | {r['model']} | {g(r.get('cap_gib'), '{:.0f}')} | {_setting(r)} | "
-                     f"{g(r.get('streamed_fraction'), '{:.0%}')} | {g(r.get('median_s_per_step'))} | "
+                     f"{g(r.get('streamed_fraction'), '{:.0%}')} | {r.get('micro_batches_together', 1)} | {steps} | "
+                     f"{g(r.get('median_s_per_step'))} | "
                      f"{g(r.get('median_s_per_sample'))} | {g(r.get('first_step_s'), '{:.0f}')} | "
                      f"{g(r.get('peak_allocated_gib'), '{:.1f}')} / {g(r.get('peak_reserved_gib'), '{:.1f}')} | "
                      f"{g(r.get('host_peak_rss_gib'), '{:.1f}')} ({g(r.get('host_peak_anon_gib'), '{:.1f}')}) | "
-                     f"{g(r.get('pcie_gb_per_step'), '{:.0f}')} | {'yes' if r.get('validation_samples') else '-'} | {ok} |")
+                     f"{g(r.get('pcie_gb_per_step'), '{:.0f}')} | {'yes' if r.get('validation_samples') else '-'} | "
+                     f"{g(r.get('first_loss'), '{:.4f}')} / {g(r.get('first_grad_norm'), '{:.4f}')} | {ok} |")
     return '\n'.join(lines)
 
 

@@ -10,9 +10,9 @@ from typing import Any, Iterable, Iterator
 
 # %% auto #0
 __all__ = ['make_temp', 'DiskFullError', 'is_disk_full', 'check_free_space', 'atomic_path', 'atomic_write_text',
-           'atomic_write_json', 'atomic_torch_save', 'progress', 'DependencyError', 'require_torch_companion',
-           'parse_shard', 'current_shard', 'local_rank', 'shard_items', 'FolderLockedError', 'live_locks',
-           'folder_lock']
+           'atomic_write_json', 'atomic_torch_save', 'file_sha256', 'return_freed_host_memory', 'progress',
+           'DependencyError', 'require_torch_companion', 'parse_shard', 'current_shard', 'local_rank', 'shard_items',
+           'FolderLockedError', 'live_locks', 'folder_lock']
 
 # %% ../nbs/00a_core.ipynb #92cebe70
 def make_temp(dest:str|Path, # the file or folder that the temporary one will be renamed onto
@@ -95,6 +95,26 @@ def atomic_torch_save(obj:Any, # tensors or a dict of tensors
     import torch
     with atomic_path(dest) as tmp: torch.save(obj, tmp)
     return Path(dest)
+
+# %% ../nbs/00a_core.ipynb #faa8f3a7
+def file_sha256(path:str|Path, # the file
+                chunk:int=1 << 20, # bytes read at a time
+               )->str: # hex digest
+    "sha256 of a file's bytes, read a chunk at a time (any size, little memory)."
+    import hashlib
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        while block := f.read(chunk): h.update(block)
+    return h.hexdigest()
+
+# %% ../nbs/00a_core.ipynb #55387df3
+def return_freed_host_memory()->bool: # True when the C library was asked
+    "Give the C heap's free pages back to the operating system (glibc's `malloc_trim`); a no-op where there is none."
+    import ctypes, sys
+    if not sys.platform.startswith('linux'): return False
+    try: libc = ctypes.CDLL('libc.so.6')
+    except OSError: return False
+    return bool(getattr(libc, 'malloc_trim', None)) and (libc.malloc_trim(0) or True)
 
 # %% ../nbs/00a_core.ipynb #9b2d73f0
 def progress(iterable:Iterable|None=None, # what to iterate over

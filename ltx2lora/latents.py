@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 from .core import (atomic_path, atomic_write_json, atomic_torch_save, progress, require_torch_companion,
-                           parse_shard, local_rank, shard_items, folder_lock, live_locks, FolderLockedError)
+                           parse_shard, local_rank, shard_items, folder_lock, live_locks, FolderLockedError, file_sha256)
 from .checkpoint import CheckpointError, read_safetensors_header, require_components, load_ltx2_component
 from .dataset import MediaError, Bucket, parse_buckets, choose_bucket, probe, read_dataset, fit_frame, read_audio
 
@@ -160,18 +160,11 @@ def _cache_files(root:Path, part:str)->list[str]:
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob('*.pt') if p.is_file()) if folder.is_dir() else []
 
 # %% ../nbs/03_latents.ipynb #7597c451
-def _file_sha256(path:Path, chunk:int=1 << 20)->str:
-    "sha256 of a file's bytes, read `chunk` bytes at a time."
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        while block := f.read(chunk): h.update(block)
-    return h.hexdigest()
-
 def _hash_problem(root:Path, part:str, name:str, record:dict|None)->str|None:
     "Why one cache file is not the one its manifest part `record` describes; None when it is, or no hash was recorded."
     want, path = (record or {}).get('sha256'), root/part/name
     if not want or not path.is_file(): return None
-    got = _file_sha256(path)
+    got = file_sha256(path)
     if got == want: return None
     return (f'{path}: its bytes changed on disk after it was written (sha256 {got[:12]}..., not the recorded '
             f'{want[:12]}...: a flipped bit, a partial copy, an edit), so its numbers cannot be trusted; {_FIX}')
@@ -881,7 +874,7 @@ def _part_done(s:dict, part:str, identity:dict, tensor, seconds:float, notes:lis
     "Record a part as done; `path`, the file just written, gives its sha256 (without it none is recorded)."
     s['parts'][part] = dict(status='done', reason='', identity=identity, shape=list(tensor.shape),
                             dtype=str(tensor.dtype).replace('torch.', ''), seconds=round(seconds, 3))
-    if path is not None: s['parts'][part]['sha256'] = _file_sha256(path)
+    if path is not None: s['parts'][part]['sha256'] = file_sha256(path)
     if notes: s['parts'][part]['notes'] = notes
 
 def _part_failed(s:dict, part:str, reason:str):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from .checkpoint import CheckpointError, load_ltx2_component, read_safetensors_header, require_components
-from .core import atomic_path
+from .core import atomic_path, return_freed_host_memory
 
 # %% auto #0
 __all__ = ['LORA_KEY_PREFIX', 'checkpoint_is_fp8', 'load_transformer', 'read_tensors', 'meta_transformer',
@@ -109,7 +109,8 @@ def load_transformer_weights(model, # `meta_transformer`'s model, or the peft mo
     for mname, module in base.named_modules():
         for attr, t in [*((a, True) for a in module._parameters), *((a, False) for a in module._buffers)]:
             if 'lora_' not in mname: slots[f'{mname}.{attr}'.replace('.base_layer', '').lstrip('.')] = (module, attr, t)
-    for key, t in read_tensors(model_path, keep=lambda k: ops.apply_to_key(k) is not None):
+    for i, (key, t) in enumerate(read_tensors(model_path, keep=lambda k: ops.apply_to_key(k) is not None)):
+        if i % 64 == 63: return_freed_host_memory()   # read buffers of tensors moved to the GPU: out of the heap
         for name, v in ops.apply_to_key_value(ops.apply_to_key(key), t):
             if name not in slots: continue
             module, attr, is_param = slots.pop(name)

@@ -8,6 +8,7 @@ import math, os, random
 from dataclasses import dataclass, field
 from typing import Iterable
 from fastcore.basics import patch
+from .core import return_freed_host_memory
 
 # %% auto #0
 __all__ = ['VIDEO_TOKEN_LINEARS', 'TEXT_TOKEN_LINEARS', 'AUDIO_TOKEN_LINEARS', 'STREAM_ORDER', 'block_linears', 'OffloadPlan',
@@ -196,6 +197,7 @@ class BlockStreamer:
                 lin.weight.data = self._nan.expand(shape)   # NaN placeholders from now on
                 lin._ltx2lora_streamed = True
                 lin._apply = _skip_streamed_apply.__get__(lin)
+            return_freed_host_memory()                   # the freed copies leave the process's resident memory
         max_numel = max((pk['numel'] for pk in self.packs.values()), default=0)
         max_rows = max((pk['rows'] for pk in self.packs.values()), default=0)
         K = self.plan.slots

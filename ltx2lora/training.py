@@ -13,7 +13,7 @@ from .config import (GUIDE_AV_TARGET_MODULES, ConfigError, ConfigProblem, Traini
                              load_config, save_config)
 from fastcore.basics import patch
 from .core import (atomic_path, atomic_write_text, make_temp, progress, live_locks, FolderLockedError,
-                           check_free_space, is_disk_full, DiskFullError)
+                           check_free_space, is_disk_full, DiskFullError, file_sha256)
 from .offload import BlockStreamer, use_expandable_segments
 from .placement import Placement, plan_training, sampling_bytes, module_bytes, check_host_ram
 
@@ -691,6 +691,7 @@ def write_training_state(state:dict, # nested dicts/lists/tuples of tensors, Num
     doc = {'format': STATE_FORMAT, 'version': 1, 'state': _flatten_state(state, tensors)}
     folder = Path(folder)
     with atomic_path(folder/'training_state.safetensors') as tmp: save_file(tensors, str(tmp))
+    doc['sha256'] = {f.name: file_sha256(f) for f in sorted(folder.glob('*.safetensors'))}   # the LoRA file too
     atomic_write_text(folder/'training_state.json', json.dumps(doc))
 
 def read_training_state(folder:str|Path)->dict:
@@ -709,6 +710,11 @@ def read_training_state(folder:str|Path)->dict:
         doc = json.loads(js.read_text())
         if not isinstance(doc, dict) or doc.get('format') != STATE_FORMAT or doc.get('version') != 1:
             raise TrainingStateError(f'{js}: not an ltx2lora training state (format {STATE_FORMAT!r}, version 1)')
+        for name, digest in doc.get('sha256', {}).items():
+            if file_sha256(folder/name) != digest:
+                raise TrainingStateError(f'{folder/name}: changed since the checkpoint was written (its sha256 differs: a '
+                                         'damaged disk or copy); resume from an earlier checkpoint (delete this folder), '
+                                         f'or start a new output_dir')
         return _unflatten_state(doc['state'], load_file(str(st)))
     except TrainingStateError: raise
     except (OSError, ValueError, KeyError, TypeError, SafetensorError) as e:
