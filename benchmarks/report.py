@@ -57,7 +57,10 @@ def table(rs:list)->str:
     lines = [head]
     for r in rs:
         err = r.get('error', '')
-        ok = 'ok' if r.get('ok') else ('out of memory' if 'OutOfMemory' in err else 'time limit' if 'time limit' in err else 'failed')
+        steps = r.get('steps_done') or r.get('steps_recorded') or len(r.get('step_times', []))
+        stopped = 'time limit' in err or 'killed by signal: Terminated' in err    # the row's `timeout` (its loader workers die first)
+        ok = 'ok' if r.get('ok') else ('out of memory' if 'OutOfMemory' in err else
+                                       f'stopped by its time limit in step {steps + 1}' if stopped else 'failed')
         steps = r.get('steps_done') or r.get('steps_recorded') or len(r.get('step_times', []))
         lines.append(f"| {r['date']}, {r['card']} | {r['model']} | {g(r.get('cap_gib'), '{:.0f}')} | {_setting(r)} | "
                      f"{g(r.get('streamed_fraction'), '{:.0%}')} | {r.get('micro_batches_together', 1)} | {steps} | "

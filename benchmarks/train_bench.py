@@ -193,6 +193,9 @@ def run(args):
         res = trainer.fit()
         row.update(ok=True, steps_done=res.steps, validation_samples=len(getattr(hook, 'written', []) or []))
     except BaseException as e:       # an error, or the row's time limit (SIGTERM): the steps so far still make a row
+        chain = [e]
+        while chain[-1].__context__ is not None: chain.append(chain[-1].__context__)
+        e = next((c for c in chain if isinstance(c, TimeoutError)), e)    # the time limit, if that is what stopped it
         row.update(ok=False, error=f'{type(e).__name__}: {str(e)[:1500]}')
         import traceback; traceback.print_exc()
     h = list(getattr(trainer, 'history', [])) if 'trainer' in locals() else []
