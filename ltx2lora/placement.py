@@ -11,10 +11,11 @@ from .offload import OffloadPlan, plan_offload, block_linears
 from .speed import compile_wanted
 
 # %% auto #0
-__all__ = ['ALLOCATOR_SLACK', 'module_bytes', 'non_block_bytes', 'optimizer_state_bytes', 'estimate_activation_bytes',
-           'estimate_kept_activation_bytes', 'estimate_graph_pool_bytes', 'inference_activation_bytes', 'token_counts',
-           'usable_gpu_bytes', 'GpuBudget', 'sampling_bytes', 'training_budget', 'Placement', 'plan_training',
-           'blocks_keeping_activations', 'plan_sampling', 'available_ram_bytes', 'check_host_ram']
+__all__ = ['ALLOCATOR_SLACK', 'HOST_HEADROOM', 'module_bytes', 'non_block_bytes', 'optimizer_state_bytes',
+           'estimate_activation_bytes', 'estimate_kept_activation_bytes', 'estimate_graph_pool_bytes',
+           'inference_activation_bytes', 'token_counts', 'usable_gpu_bytes', 'GpuBudget', 'sampling_bytes',
+           'training_budget', 'Placement', 'plan_training', 'blocks_keeping_activations', 'plan_sampling',
+           'available_ram_bytes', 'check_host_ram']
 
 # %% ../nbs/04b_placement.ipynb #da6d6c71
 def module_bytes(module, # an `nn.Module` (meta tensors count as if materialised)
@@ -119,6 +120,8 @@ class GpuBudget:
 
 ALLOCATOR_SLACK = int(2.25 * 2**30)  # the caching allocator's reserved-but-unusable memory: 1.3 GiB at the 31 GiB
                                      # peak of `ltx2lora train` (19B, H200), 2.25 GiB at an out-of-memory under 23 GiB
+HOST_HEADROOM = 10 * 2**30   # host RAM a training process holds besides its pinned weights: 9.1-9.3 GiB measured
+                             # (`ltx2lora train`, 19B at 23 GiB, benchmarks/results/2026-12-03-h200 calls 10 and 11)
 
 # %% ../nbs/04b_placement.ipynb #cbe6caae
 def sampling_bytes(video_dims, frame_rate:float=25.0, # what is sampled
@@ -278,6 +281,7 @@ def plan_training(transformer, # the peft-wrapped `LTXModel`, before streaming
                   device:str, # where the run computes
                   video_tokens:int, audio_tokens:int, # of the largest bucket, per sample
                   together:bool=True, # consider passing a step's micro-batches through the transformer together
+                  host_ram:int|None=None, # bytes of CPU RAM this process may pin (None: not checked)
                   **kwargs, # `_plan_at`'s: buckets, text_tokens, validation_bytes, extra_slack, allocator_slack, per_token_timesteps
                  )->Placement:
     "Decide streaming, kept activations, CUDA graphs and micro-batching for a training run from one budget."
@@ -289,6 +293,12 @@ def plan_training(transformer, # the peft-wrapped `LTXModel`, before streaming
     except MemoryError: return one                # only one micro-batch at a time fits
     per_sample = lambda p, n: (p.plan.pcie_bytes_per_step if p.plan is not None else 0) / n
     if per_sample(joint, steps) > per_sample(one, 1): return one
+    pinned = lambda p: (p.plan.streamed_bytes if p.plan is not None else 0) + HOST_HEADROOM
+    if host_ram is not None and pinned(joint) > host_ram >= pinned(one):   # the RAM holds one plan's pinned weights only
+        one.notes.append(f'micro-batches one at a time: together they would stream {joint.plan.streamed_fraction:.0%} of the '
+                         f'block weights, {pinned(joint) / 1e9:.1f} GB of pinned RAM with headroom, more than the '
+                         f'{host_ram / 1e9:.1f} GB available')
+        return one
     joint.micro_batches_together = steps
     return joint
 
@@ -343,7 +353,7 @@ def available_ram_bytes()->int:
     return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
 
 def check_host_ram(plan:OffloadPlan, # the offload plan
-                   headroom:int=4 * 2**30, # RAM to leave for the OS, the data loader and Python
+                   headroom:int=HOST_HEADROOM, # RAM to leave for the OS, the data loader and Python
                    available:int|None=None, # bytes available (default: read from the OS)
                    copies:int=1, # processes on this machine that each pin their own copy (torchrun ranks)
                   )->int: # bytes of pinned RAM the plan needs

@@ -15,7 +15,7 @@ from fastcore.basics import patch
 from .core import (atomic_path, atomic_write_text, make_temp, progress, live_locks, FolderLockedError,
                            check_free_space, is_disk_full, DiskFullError, file_sha256)
 from .offload import BlockStreamer, use_expandable_segments
-from .placement import Placement, plan_training, sampling_bytes, module_bytes, check_host_ram
+from .placement import Placement, plan_training, sampling_bytes, module_bytes, check_host_ram, available_ram_bytes
 
 # %% auto #0
 __all__ = ['TIMESTEP_SAMPLERS', 'STATE_FORMAT', 'DEMO_TARGET_MODULES', 'precomputed_root', 'CachedDataset',
@@ -1145,7 +1145,14 @@ def placement(self:LoraTrainer, device:str|None=None, # default: the trainer's d
     return plan_training(self.model, self.connectors, self.params, self.cfg.acceleration, self.cfg.optimization,
                          device or self.device, vt, at, buckets=len(set(self.dataset.buckets)),
                          validation_bytes=self._validation_bytes(), extra_slack=extra_slack,
-                         per_token_timesteps=self.cfg.training_strategy.first_frame_conditioning_p > 0)
+                         per_token_timesteps=self.cfg.training_strategy.first_frame_conditioning_p > 0,
+                         host_ram=self._host_ram() if str(device or self.device).startswith('cuda') else None)
+
+@patch
+def _host_ram(self:LoraTrainer)->int:
+    "CPU RAM this process may pin: what the OS has available, shared by the ranks on this machine."
+    from ltx2lora.distributed import ranks_on_this_machine
+    return available_ram_bytes() // (ranks_on_this_machine() if self.dist.active else 1)
 
 # %% ../nbs/06_training.ipynb #1oadwe1g
 @patch
