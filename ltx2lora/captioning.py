@@ -118,11 +118,16 @@ def caption_problems(prompt:str|None, # a dataset line's prompt
                     )->list[Problem]: # empty when the caption is in LTX-2's format
     "A warning for a caption that is off LTX-2's `[VISUAL]: ... [SPEECH]: ... [SOUNDS]: ... [TEXT]: ...` format."
     if not (prompt or '').strip(): return []          # `check` already warns about empty prompts
+    out = []
+    if len(prompt) > 4 * 1024:     # Gemma 3 averages about 4 characters of English per token; LTX-2 encodes 1024 tokens
+        out.append(Problem('warning', 'long_caption', f'caption of {len(prompt):,} characters, about {len(prompt) // 4:,} '
+                           'Gemma tokens: LTX-2 encodes the first 1024 and cuts the rest',
+                           'shorten it (preprocess names its exact token count)'))
     _, notes = parse_caption(prompt, trigger)
-    if not notes: return []
-    return [Problem('warning', 'caption_format', 'caption is off the LTX-2 format: ' + '; '.join(notes),
-                    'write "[VISUAL]: trigger. ... [SPEECH]: ... [SOUNDS]: ... [TEXT]: ..." (`ltx2lora caption` does; '
-                    'sections with nothing in them say None)')]
+    if not notes: return out
+    return out + [Problem('warning', 'caption_format', 'caption is off the LTX-2 format: ' + '; '.join(notes),
+                          'write "[VISUAL]: trigger. ... [SPEECH]: ... [SOUNDS]: ... [TEXT]: ..." (`ltx2lora caption` does; '
+                          'sections with nothing in them say None)')]
 
 # %% ../nbs/02_captioning.ipynb #e493a1d7
 SAMPLE_RATE = 16000
