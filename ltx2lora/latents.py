@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 from .core import (atomic_path, atomic_write_json, atomic_torch_save, progress, require_torch_companion,
-                           parse_shard, local_rank, shard_items, folder_lock, live_locks, FolderLockedError, file_sha256)
+                           parse_shard, local_rank, shard_items, folder_lock, live_locks, FolderLockedError, file_sha256,
+                           DiskFullError)
 from .checkpoint import CheckpointError, read_safetensors_header, require_components, load_ltx2_component
 from .dataset import MediaError, Bucket, parse_buckets, choose_bucket, probe, read_dataset, fit_frame, read_audio
 
@@ -1061,6 +1062,7 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
                                                width=int(z.shape[3]), fps=float(info.fps)), root/'latents'/n)
                         _part_done(s, 'latents', p['identity']['latents'], z, time.time() - t, path=root/'latents'/n)
                         work['latents']['encoded'] += 1
+                    except DiskFullError: raise          # every next sample would fail too: stop, saying so
                     except Exception as e:
                         _part_failed(s, 'latents', _reason(e)); work['latents']['failed'] += 1; video_ok = False
                         _free_memory(device)
@@ -1082,6 +1084,7 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
                             _part_done(s, 'audio_latents', p['identity']['audio_latents'], a['latents'], time.time() - t,
                                        [x for x in notes if 'padded' in x], path=root/'audio_latents'/n)
                             work['audio_latents']['encoded'] += 1
+                        except DiskFullError: raise
                         except Exception as e:
                             _part_failed(s, 'audio_latents', _reason(e)); work['audio_latents']['failed'] += 1
                 record('clips', [n])
