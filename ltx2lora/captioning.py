@@ -9,125 +9,18 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
 from .core import atomic_write_text, atomic_write_json, progress, parse_shard, local_rank, shard_items
-from .dataset import VIDEO_EXTENSIONS, MediaError, Problem, probe
+from .core import Problem
+from .dataset import VIDEO_EXTENSIONS, MediaError, probe
+from .captions import SECTIONS, build_caption, parse_caption, _one_line
 
 # %% auto #0
-__all__ = ['SECTIONS', 'SAMPLE_RATE', 'MODEL_KINDS', 'WHISPER_INVENTIONS', 'SOUND_EXCLUDE', 'DEFAULT_PROMPT',
-           'DEFAULT_TEXT_PROMPT', 'ParsedCaption', 'build_caption', 'parse_caption', 'caption_problems', 'read_audio',
-           'rms_dbfs', 'audio_chunks', 'attention_implementation', 'default_device', 'quantization_config',
-           'load_model', 'quiet_transformers', 'release_memory', 'speech_decision', 'SpeechResult', 'SpeechTranscriber',
-           'sound_labels', 'sound_phrase', 'SoundsResult', 'SoundTagger', 'text_or_none', 'sample_frames',
-           'VisualDescriber', 'append_jsonl', 'read_captioned', 'CaptionFailure', 'CaptionSummary', 'find_clips',
-           'shard_part', 'find_parts', 'caption_folder', 'frame_strip', 'CaptionReviewer']
-
-# %% ../nbs/02_captioning.ipynb #13cf93e6
-SECTIONS = ('VISUAL', 'SPEECH', 'SOUNDS', 'TEXT')
-
-# A section marker as users write it: [VISUAL]:, [visual] :, [ Visual ], VISUAL: (bare only in capitals)
-_MARKER = re.compile(r'\[\s*(?i:(visual|speech|sounds?|audio|text|on[- ]?screen[ _]text))\s*\]\s*:?'
-                     r'|(?<![\w\[])(VISUAL|SPEECH|SOUNDS?|AUDIO|TEXT)\s*:')
-_ALIASES = {'SOUND': 'SOUNDS', 'AUDIO': 'SOUNDS', 'ONSCREENTEXT': 'TEXT', 'ON-SCREENTEXT': 'TEXT', 'ONSCREEN_TEXT': 'TEXT'}
-_NONE_WORDS = {'none', 'n/a', 'na', 'null', 'nothing', '-', '--', 'no'}
-
-def _one_line(text:str|None)->str:
-    "Whitespace collapsed, section markers and wrapping quotes removed."
-    if text is None: return ''
-    text = _MARKER.sub(' ', str(text))
-    text = ' '.join(text.split()).strip()
-    if len(text) > 1 and text[0] == text[-1] and text[0] in '"\'`': text = text[1:-1].strip()
-    return text
-
-def _starts_with_trigger(visual:str, trigger:str)->bool:
-    return bool(re.match(re.escape(trigger) + r'(?:[.,:;]|\s|$)', visual))
-
-def _is_none(text:str|None)->bool:
-    return text is None or text.strip().strip('.').strip().lower() in _NONE_WORDS | {''}
-
-@dataclass
-class ParsedCaption:
-    "The four sections of an LTX-2 caption (`None` = the section says None), and the trigger split off VISUAL."
-    visual:str|None = None
-    speech:str|None = None
-    sounds:str|None = None
-    text:str|None = None
-    trigger:str|None = None
-    def build(self)->str: return build_caption(self.visual, self.speech, self.sounds, self.text, self.trigger)
-    __str__ = build
-
-def build_caption(visual:str|None, # what is seen (without the trigger)
-                  speech:str|None=None, # what is said; None when nothing is
-                  sounds:str|None=None, # non-speech sounds, a short phrase
-                  text:str|None=None, # on-screen text
-                  trigger:str|None=None, # the LoRA's trigger token, put first in VISUAL
-                 )->str: # `[VISUAL]: trigger. ... [SPEECH]: ... [SOUNDS]: ... [TEXT]: ...`
-    "One caption line in LTX-2's format."
-    visual = _one_line(visual)
-    trigger = _one_line(trigger)
-    if trigger and not _starts_with_trigger(visual, trigger): visual = f'{trigger}. {visual}'.strip()
-    vals = [visual] + [_one_line(s) for s in (speech, sounds, text)]
-    return ' '.join(f'[{name}]: {v if v and not _is_none(v) else "None"}' for name, v in zip(SECTIONS, vals))
-
-# %% ../nbs/02_captioning.ipynb #f4ac7911
-def parse_caption(caption:str, # a caption as found in a dataset.jsonl
-                  trigger:str|None=None, # the expected trigger token; split off VISUAL when present
-                 )->tuple[ParsedCaption, list[str]]: # the sections, and what had to be assumed to read them
-    "Read an LTX-2 caption, tolerating the variants people write; report every assumption."
-    caption = caption or ''
-    notes, found, order = [], {}, []
-    marks = list(_MARKER.finditer(caption))
-    head = caption[:marks[0].start()] if marks else caption
-    if not marks:
-        if caption.strip(): notes.append('no section markers: the whole caption was read as [VISUAL]')
-        else: notes.append('empty caption')
-        found['VISUAL'] = [caption]
-    elif head.strip():
-        notes.append(f'text before the first marker ("{_one_line(head)[:40]}") was read as part of [VISUAL]')
-        found['VISUAL'] = [head]
-    for i, m in enumerate(marks):
-        raw = (m.group(1) or m.group(2))
-        name = raw.upper().replace(' ', '')
-        name = _ALIASES.get(name, name)
-        written = m.group(0).strip()
-        if written != f'[{name}]:':
-            notes.append(f'marker "{written}" was read as [{name}]:')
-        end = marks[i + 1].start() if i + 1 < len(marks) else len(caption)
-        if name in order: notes.append(f'[{name}] appears more than once: the parts were joined')
-        found.setdefault(name, []).append(caption[m.end():end])
-        order.append(name)
-    if len(set(order)) == len(order) and order != sorted(order, key=SECTIONS.index):
-        notes.append('sections are out of order (LTX-2 uses VISUAL, SPEECH, SOUNDS, TEXT)')
-    vals = {}
-    for name in SECTIONS:
-        if name not in found:
-            notes.append(f'no [{name}] section: read as None'); vals[name] = None; continue
-        v = _one_line(' '.join(found[name]))
-        if _is_none(v):
-            if v != 'None': notes.append(f'[{name}] is {"empty" if not v else repr(v)}: read as None')
-            v = None
-        vals[name] = v
-    visual, trig = vals['VISUAL'], None
-    if trigger:
-        if visual and _starts_with_trigger(visual, trigger):
-            trig, visual = trigger, visual[len(trigger):].lstrip('.,:; ').strip() or None
-        else: notes.append(f'the trigger "{trigger}" is not at the start of [VISUAL]')
-    return ParsedCaption(visual, vals['SPEECH'], vals['SOUNDS'], vals['TEXT'], trig), notes
-
-# %% ../nbs/02_captioning.ipynb #f4c1b6ea
-def caption_problems(prompt:str|None, # a dataset line's prompt
-                     trigger:str|None=None, # the expected trigger token, if known
-                    )->list[Problem]: # empty when the caption is in LTX-2's format
-    "A warning for a caption that is off LTX-2's `[VISUAL]: ... [SPEECH]: ... [SOUNDS]: ... [TEXT]: ...` format."
-    if not (prompt or '').strip(): return []          # `check` already warns about empty prompts
-    out = []
-    if len(prompt) > 4 * 1024:     # Gemma 3 averages about 4 characters of English per token; LTX-2 encodes 1024 tokens
-        out.append(Problem('warning', 'long_caption', f'caption of {len(prompt):,} characters, about {len(prompt) // 4:,} '
-                           'Gemma tokens: LTX-2 encodes the first 1024 and cuts the rest',
-                           'shorten it (preprocess names its exact token count)'))
-    _, notes = parse_caption(prompt, trigger)
-    if not notes: return out
-    return out + [Problem('warning', 'caption_format', 'caption is off the LTX-2 format: ' + '; '.join(notes),
-                          'write "[VISUAL]: trigger. ... [SPEECH]: ... [SOUNDS]: ... [TEXT]: ..." (`ltx2lora caption` does; '
-                          'sections with nothing in them say None)')]
+__all__ = ['SAMPLE_RATE', 'MODEL_KINDS', 'WHISPER_INVENTIONS', 'SOUND_EXCLUDE', 'DEFAULT_PROMPT', 'DEFAULT_TEXT_PROMPT',
+           'read_audio', 'rms_dbfs', 'audio_chunks', 'attention_implementation', 'default_device',
+           'quantization_config', 'load_model', 'quiet_transformers', 'release_memory', 'speech_decision',
+           'SpeechResult', 'SpeechTranscriber', 'sound_labels', 'sound_phrase', 'SoundsResult', 'SoundTagger',
+           'text_or_none', 'sample_frames', 'VisualDescriber', 'append_jsonl', 'read_captioned', 'CaptionFailure',
+           'CaptionSummary', 'find_clips', 'shard_part', 'find_parts', 'caption_folder', 'frame_strip',
+           'CaptionReviewer']
 
 # %% ../nbs/02_captioning.ipynb #e493a1d7
 SAMPLE_RATE = 16000

@@ -5,14 +5,15 @@
 # %% ../nbs/00a_core.ipynb #02d579bd
 from __future__ import annotations
 import contextlib, importlib, json, os, secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 # %% auto #0
 __all__ = ['make_temp', 'DiskFullError', 'is_disk_full', 'check_free_space', 'atomic_path', 'atomic_write_text',
-           'atomic_write_json', 'atomic_torch_save', 'file_sha256', 'return_freed_host_memory', 'progress',
-           'DependencyError', 'require_torch_companion', 'parse_shard', 'current_shard', 'local_rank', 'shard_items',
-           'FolderLockedError', 'live_locks', 'folder_lock']
+           'atomic_write_json', 'atomic_torch_save', 'file_sha256', 'return_freed_host_memory', 'encode_audio_frames',
+           'Problem', 'progress', 'DependencyError', 'require_torch_companion', 'parse_shard', 'current_shard',
+           'local_rank', 'shard_items', 'FolderLockedError', 'live_locks', 'folder_lock']
 
 # %% ../nbs/00a_core.ipynb #92cebe70
 def make_temp(dest:str|Path, # the file or folder that the temporary one will be renamed onto
@@ -115,6 +116,31 @@ def return_freed_host_memory()->bool: # True when the C library was asked
     try: libc = ctypes.CDLL('libc.so.6')
     except OSError: return False
     return bool(getattr(libc, 'malloc_trim', None)) and (libc.malloc_trim(0) or True)
+
+# %% ../nbs/00a_core.ipynb #f584187e
+_AUDIO_LAYOUTS = {1: 'mono', 2: 'stereo', 6: '5.1'}
+
+def encode_audio_frames(out, # an open PyAV output container
+                        stream, # its audio stream
+                        samples, # float32 [channels, n]
+                        sample_rate:int, channels:int):
+    "Encode `samples` into `stream` in codec-sized frames, then flush the encoder."
+    import av, numpy as np
+    from fractions import Fraction
+    step = stream.codec_context.frame_size or 1024
+    for start in range(0, samples.shape[1], step):
+        fr = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples[:, start:start + step]), format='fltp',
+                                        layout=_AUDIO_LAYOUTS[channels])
+        fr.sample_rate, fr.pts, fr.time_base = sample_rate, start, Fraction(1, sample_rate)
+        for pkt in stream.encode(fr): out.mux(pkt)
+    for pkt in stream.encode(): out.mux(pkt)
+
+# %% ../nbs/00a_core.ipynb #f827dbc1
+@dataclass
+class Problem:
+    "One problem found in an input: severity 'error' or 'warning', a short code, what is wrong and the fix."
+    severity:str; code:str; message:str; fix:str = ''
+    def __str__(self): return f'{self.severity}: {self.message}' + (f' -> {self.fix}' if self.fix else '')
 
 # %% ../nbs/00a_core.ipynb #9b2d73f0
 def progress(iterable:Iterable|None=None, # what to iterate over

@@ -10,10 +10,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Iterable, Iterator
 import numpy as np
-from .core import atomic_path, atomic_write_json, atomic_write_text, progress
+from .core import atomic_path, atomic_write_json, atomic_write_text, progress, encode_audio_frames, Problem
+from .captions import caption_problems
 
 # %% auto #0
-__all__ = ['VIDEO_EXTENSIONS', 'MediaError', 'AudioInfo', 'MediaInfo', 'probe', 'Problem', 'valid_frame_count', 'media_problems',
+__all__ = ['VIDEO_EXTENSIONS', 'MediaError', 'AudioInfo', 'MediaInfo', 'probe', 'valid_frame_count', 'media_problems',
            'DatasetEntry', 'read_dataset', 'FileReport', 'CheckReport', 'check', 'first_frame', 'show_thumbnails',
            'Bucket', 'parse_buckets', 'choose_bucket', 'ConformRecord', 'fit_frame', 'read_audio', 'conform_clip',
            'conform']
@@ -103,12 +104,6 @@ def probe(path:str|Path, # a media file that ffmpeg can read
                          counted, _vfr(times, fps), audio)
 
 # %% ../nbs/01_dataset.ipynb #96a1ed27
-@dataclass
-class Problem:
-    "One problem found in a dataset: severity 'error' or 'warning', a short code, what is wrong and the fix."
-    severity:str; code:str; message:str; fix:str = ''
-    def __str__(self): return f'{self.severity}: {self.message}' + (f' -> {self.fix}' if self.fix else '')
-
 def valid_frame_count(frames:int, # frames available
                      )->int: # the largest 8k+1 not above `frames` (0 if none)
     "The largest frame count LTX-2 accepts (8k+1) that a clip of `frames` frames can give."
@@ -296,7 +291,6 @@ def check(source:str|Path, # dataset.jsonl, or a folder of videos
         if entry is not None and not (entry.prompt or '').strip():
             fr.problems.append(Problem('warning', 'empty_prompt', 'empty prompt', 'caption the clip (`ltx2lora caption`)'))
         elif entry is not None:
-            from ltx2lora.captioning import caption_problems      # imported here: captioning builds on this module
             fr.problems += caption_problems(entry.prompt)
         report.files.append(fr)
     return report
@@ -431,7 +425,6 @@ def conform_clip(src:str|Path, # the clip to fix
                 )->list[str]: # what was done
     "Write a copy of one clip that follows LTX-2's rules; return the list of actions."
     import av
-    from ltx2lora.testing import _encode_audio
     src, dest = Path(src), Path(dest)
     info = info or probe(src)
     fps = fps or (round(info.fps) if abs(info.fps - round(info.fps)) < 0.02 or info.variable_frame_rate else info.fps)
@@ -475,7 +468,7 @@ def conform_clip(src:str|Path, # the clip to fix
             a = info.audio[0]
             if got is not None:
                 samples, padded = got
-                _encode_audio(out, as_, samples, audio_sample_rate, 2)
+                encode_audio_frames(out, as_, samples, audio_sample_rate, 2)
                 if (a.channels, a.sample_rate) != (2, audio_sample_rate):
                     kind = {1: 'mono', 2: 'stereo', 6: '5.1'}.get(a.channels, f'{a.channels}-channel')
                     actions.append(f'audio {kind} {a.sample_rate} Hz -> stereo {audio_sample_rate} Hz')

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 import numpy as np
-from .core import atomic_path, atomic_write_text
+from .core import atomic_path, atomic_write_text, encode_audio_frames
 
 # %% auto #0
 __all__ = ['BROKEN_KINDS', 'SAMPLE_TRIGGER', 'SAMPLE_CLIPS', 'LTX2_MODEL_VERSIONS', 'LTX2_COMPONENTS', 'LTX2_CHECKPOINT_PREFIXES',
@@ -98,24 +98,12 @@ def write_clip(path:str|Path, # output file; the extension picks the container (
         for pkt in vs.encode(): out.mux(pkt)
         if streams:
             secs = frames / fps if audio_seconds is None else audio_seconds
-            _encode_audio(out, streams[0], synthetic_audio(secs, sample_rate, channels, audio), sample_rate, channels)
+            encode_audio_frames(out, streams[0], synthetic_audio(secs, sample_rate, channels, audio), sample_rate, channels)
     return path
 
 def _container_format(path:Path)->str|None:
     return {'.mkv': 'matroska', '.mov': 'mov', '.mp4': 'mp4', '.webm': 'webm', '.avi': 'avi'}.get(path.suffix.lower())
 
-def _encode_audio(out, stream, samples:np.ndarray, sample_rate:int, channels:int):
-    "Encode float32 [channels, n] samples into `stream` in codec-sized frames."
-    import av
-    n = samples.shape[1]
-    step = stream.codec_context.frame_size or 1024
-    for start in range(0, n, step):
-        chunk = np.ascontiguousarray(samples[:, start:start + step])
-        fr = av.AudioFrame.from_ndarray(chunk, format='fltp', layout=_LAYOUTS[channels])
-        fr.sample_rate, fr.pts = sample_rate, start
-        fr.time_base = Fraction(1, sample_rate)
-        for pkt in stream.encode(fr): out.mux(pkt)
-    for pkt in stream.encode(): out.mux(pkt)
 
 # %% ../nbs/00b_testing.ipynb #3dc3c4de
 BROKEN_KINDS = ('truncated', 'garbage', 'empty', 'audio_only', 'no_frames')
@@ -136,12 +124,12 @@ def write_broken(path:str|Path, # output file
     elif kind == 'audio_only':
         with atomic_path(path) as tmp, av.open(str(tmp), 'w', format=_container_format(path)) as out:
             s = out.add_stream('aac', rate=44100); s.layout = 'stereo'
-            _encode_audio(out, s, synthetic_audio(0.5), 44100, 2)
+            encode_audio_frames(out, s, synthetic_audio(0.5), 44100, 2)
     elif kind == 'no_frames':   # Matroska keeps a video track that has no packet (mp4 would drop it)
         with atomic_path(path) as tmp, av.open(str(tmp), 'w', format='matroska') as out:
             s = out.add_stream('mpeg4', rate=25); s.width, s.height, s.pix_fmt = 64, 64, 'yuv420p'
             a = out.add_stream('aac', rate=44100); a.layout = 'stereo'          # audio packets, no video frame
-            _encode_audio(out, a, synthetic_audio(0.5), 44100, 2)
+            encode_audio_frames(out, a, synthetic_audio(0.5), 44100, 2)
     else: raise ValueError(f'unknown kind of broken file {kind!r}; choose one of {BROKEN_KINDS}')
     return path
 
