@@ -120,7 +120,7 @@ def _train(args)->int:
     return 0
 
 def _demo(args)->int:
-    from ltx2lora.training import demo
+    from ltx2lora.demo import demo
     if problem := _steps_problem(args.steps): return _usage(args, problem)
     demo(args.out, steps=args.steps, device=args.device)
     return 0

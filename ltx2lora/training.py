@@ -18,13 +18,12 @@ from .offload import BlockStreamer, use_expandable_segments
 from .placement import Placement, plan_training, sampling_bytes, module_bytes, check_host_ram, available_ram_bytes
 
 # %% auto #0
-__all__ = ['TIMESTEP_SAMPLERS', 'STATE_FORMAT', 'DEMO_TARGET_MODULES', 'precomputed_root', 'CachedDataset',
-           'check_cached_samples', 'BucketBatchSampler', 'load_connectors', 'run_connectors', 'UniformSampler',
-           'ShiftedLogitNormalSampler', 'make_timestep_sampler', 'FlowMatchingInputs', 'prepare_inputs',
-           'flow_matching_losses', 'join_inputs', 'split_losses', 'make_optimizer', 'lr_factor', 'make_scheduler',
-           'checkpoint_dirs', 'lora_file', 'write_checkpoint', 'read_checkpoint', 'TrainingStateError',
-           'write_training_state', 'read_training_state', 'NonFiniteLossError', 'TrainResult', 'LoraTrainer',
-           'plot_losses', 'train', 'demo_model_config', 'write_demo_checkpoint', 'demo_config', 'demo']
+__all__ = ['TIMESTEP_SAMPLERS', 'STATE_FORMAT', 'precomputed_root', 'CachedDataset', 'check_cached_samples', 'BucketBatchSampler',
+           'load_connectors', 'run_connectors', 'UniformSampler', 'ShiftedLogitNormalSampler', 'make_timestep_sampler',
+           'FlowMatchingInputs', 'prepare_inputs', 'flow_matching_losses', 'join_inputs', 'split_losses',
+           'make_optimizer', 'lr_factor', 'make_scheduler', 'checkpoint_dirs', 'lora_file', 'write_checkpoint',
+           'read_checkpoint', 'TrainingStateError', 'write_training_state', 'read_training_state', 'NonFiniteLossError',
+           'TrainResult', 'LoraTrainer', 'plot_losses', 'train']
 
 # %% ../nbs/06_training.ipynb #91072b04
 def precomputed_root(path:str|Path, # `data.preprocessed_data_root`: the `.precomputed` folder or the dataset folder
@@ -1324,100 +1323,3 @@ def train(config:TrainingConfig|dict|str|Path, # a config object, a dict, a YAML
     trainer = LoraTrainer(config, device=device, resume=resume, show_progress=show_progress, validate=validate)
     try: return trainer.fit(steps)
     finally: close_distributed(trainer.dist)
-
-# %% ../nbs/06_training.ipynb #36964dd0
-def demo_model_config(width:int=128, # video and audio stream width (heads of 32)
-                     )->dict: # an LTX-2 checkpoint config (`ltx2lora.testing.tiny_ltx2_config` with wider streams)
-    "The tiny LTX-2 config with video and audio streams as wide as the 128 latent channels, for the demo."
-    from ltx2lora.testing import tiny_ltx2_config
-    cfg = tiny_ltx2_config('2')
-    heads = width // 32
-    cfg['transformer'].update(num_attention_heads=heads, attention_head_dim=32, cross_attention_dim=width,
-                              audio_num_attention_heads=heads, audio_attention_head_dim=32, audio_cross_attention_dim=width)
-    return cfg
-
-def write_demo_checkpoint(path:str|Path, # the .safetensors file to write
-                          seed:int=0,
-                         )->Path:
-    "A tiny LTX-2 single-file checkpoint with 128-wide streams (`demo_model_config`)."
-    from ltx2lora.testing import build_tiny_components, save_ltx2_checkpoint
-    cfg = demo_model_config()
-    return save_ltx2_checkpoint(path, build_tiny_components(cfg, seed), cfg)
-
-DEMO_TARGET_MODULES = GUIDE_AV_TARGET_MODULES + ['proj_out', 'audio_proj_out']
-
-def demo_config(model_path, text_encoder_path, data_root, output_dir, steps:int=150, seed:int=0)->dict:
-    "The demo's training config: the guide's keys, with settings for a tiny random model on a CPU."
-    return dict(model=dict(model_path=str(model_path), text_encoder_path=str(text_encoder_path)),
-                lora=dict(rank=128, alpha=128, target_modules=DEMO_TARGET_MODULES),
-                training_strategy=dict(name='text_to_video', first_frame_conditioning_p=0.3, with_audio=True),
-                optimization=dict(learning_rate=5e-3, steps=steps, batch_size=3, gradient_accumulation_steps=1,
-                                  optimizer_type='adamw', scheduler_type='constant', warmup_steps=min(10, steps - 1),
-                                  enable_gradient_checkpointing=False),
-                acceleration=dict(mixed_precision_mode='no', ramtorch_offload=False, load_text_encoder_in_8bit=False),
-                data=dict(preprocessed_data_root=str(data_root), num_dataloader_workers=0),
-                checkpoints=dict(interval=max(1, steps // 3), keep_last_n=2, precision='float32'),
-                wandb=dict(enabled=False), seed=seed, output_dir=str(output_dir))
-
-def demo(out_dir:str|Path|None=None, # folder for everything (default: a new temporary folder)
-         steps:int=150, # optimizer steps
-         device:str='cpu', # the demo is made for the CPU; 'auto' uses a GPU when there is one
-         seed:int=0,
-         show_progress:bool=True,
-         log:Callable=print,
-        )->dict: # paths (dataset, models, cache, config, lora, loss_plot, ...) and numbers (seconds, losses)
-    "The whole pipeline on synthetic data and tiny models: check, cache, train a LoRA, save it and its loss plot."
-    import torch
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)   # tiny tensors: one thread avoids the cost of synchronising threads (10x faster here)
-    try: return _demo(out_dir, steps, device, seed, show_progress, log)
-    finally: torch.set_num_threads(threads)
-
-def _demo(out_dir, steps, device, seed, show_progress, log)->dict:
-    from ltx2lora.testing import write_valid_dataset
-    from ltx2lora.testing import write_tiny_gemma
-    from ltx2lora.dataset import check
-    from ltx2lora.latents import preprocess
-    t0 = time.time()
-    out = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix='ltx2lora-demo-'))
-    if (out/'train').exists():   # a new run each time (the cache is reused), but only over an earlier demo's run
-        if not (out/'demo_config.yaml').exists():
-            raise FileExistsError(f'{out/"train"} exists and {out} is not an earlier demo folder; choose another --out')
-        shutil.rmtree(out/'train')
-    times = {}
-    def stage(name, t): times[name] = round(time.time() - t, 2); return time.time()
-    t = time.time()
-    dataset = write_valid_dataset(out/'dataset')
-    report = check(dataset, with_audio=True, min_duration=0.5, show_progress=False)
-    if not report.ok: raise RuntimeError(f'the synthetic dataset fails the checks:\n{report}')
-    t = stage('dataset + check', t)
-    model = write_demo_checkpoint(out/'models'/'ltx-2-tiny-demo.safetensors', seed=seed)
-    gemma = write_tiny_gemma(out/'models'/'gemma-3-tiny')
-    t = stage('tiny models', t)
-    summary = preprocess(dataset, '96x64x25', model, gemma, max_text_length=128, device=device, show_progress=False)
-    t = stage('preprocess', t)
-    cfg = demo_config(model, gemma, out/'dataset'/'.precomputed', out/'train', steps=steps, seed=seed)
-    config_path = save_config(cfg, out/'demo_config.yaml')
-    trainer = LoraTrainer(config_path, device=device, show_progress=show_progress, log=log)
-    result = trainer.fit()
-    t = stage('train', t)
-    with_lora, without = trainer.evaluate(lora=True), trainer.evaluate(lora=False)
-    stage('evaluate', t)
-    losses = [h['loss'] for h in result.history]
-    k = max(1, min(10, len(losses) // 5))
-    first, last = float(np.mean(losses[:k])), float(np.mean(losses[-k:]))
-    info = dict(out_dir=out, dataset=dataset, cache=out/'dataset'/'.precomputed', model=model, text_encoder=gemma,
-                config=config_path, output_dir=result.output_dir, lora=result.lora_path, checkpoint=result.checkpoint,
-                metrics=result.metrics_path, loss_plot=result.loss_plot, steps=result.steps, seconds=round(time.time() - t0, 1),
-                stage_seconds=times, loss_first=first, loss_last=last, loss_ratio=last / first,
-                eval_loss_lora=with_lora['total'], eval_loss_base=without['total'], cached=str(summary).splitlines()[0])
-    log(f'\nltx2lora demo: {info["seconds"]} s ({", ".join(f"{k} {v} s" for k, v in times.items())})\n'
-        f'  training loss {first:.3f} -> {last:.3f} (mean of the first / last {k} steps: x{last / first:.2f})\n'
-        f'  loss at fixed sigma and noise: {without["total"]:.3f} without the LoRA, {with_lora["total"]:.3f} with it\n'
-        f'  dataset:      {dataset}\n  models:       {model}\n                {gemma}\n'
-        f'  cache:        {info["cache"]}\n  config:       {config_path}\n  LoRA:         {result.lora_path}\n'
-        f'  checkpoints:  {result.output_dir/"checkpoints"}\n  metrics:      {result.metrics_path}\n'
-        f'  loss plot:    {result.loss_plot}\n'
-        f'next: raise optimization.steps in {config_path.name} and run `ltx2lora train {config_path}`: it continues '
-        'from the last checkpoint')
-    return info
