@@ -111,13 +111,20 @@ def _train(args)->int:
     try:
         _check_model_file(load_config(args.config))   # before Gemma or the transformer is loaded
         result = train(args.config, device=args.device, resume=False if args.no_resume else None, steps=args.steps,
-                       show_progress=not args.no_progress)
+                       show_progress=not args.no_progress, validate=_validation(args))
     except (ConfigError, FileExistsError, FileNotFoundError) as e: return _usage(args, str(e))
     except (CheckpointError, LoraTargetError, TrainingStateError, FolderLockedError, DiskFullError) as e: return _fault(args, e)
     except MemoryError as e: return _fault(args, str(e) or 'out of memory: see acceleration.vram_budget_gb and '
                                           'acceleration.offload to stream weights, or lower the batch or bucket size')
     print(result)
     return 0
+
+def _validation(args):
+    "The validation hook of the run (its prompts encoded now: Gemma is never loaded during training); rank 0 only."
+    from ltx2lora.core import current_shard
+    from ltx2lora.inference import validation_hook
+    if current_shard()[0] != 0: return None
+    return validation_hook(args.config, device=args.device, show_progress=not args.no_progress)
 
 def _demo(args)->int:
     from ltx2lora.demo import demo

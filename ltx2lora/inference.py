@@ -11,6 +11,7 @@ from typing import Any, Callable
 import numpy as np
 from .core import atomic_path, atomic_write_json, progress
 from .placement import plan_sampling, token_counts, check_host_ram, module_bytes
+from .training import load_connectors
 
 # %% auto #0
 __all__ = ['production_guidance', 'guidance', 'validation_guidance', 'TextContexts', 'text_contexts', 'SampleLatents',
@@ -530,7 +531,6 @@ def prepare_validation(config, # a `TrainingConfig`, dict, YAML file or YAML tex
     from ltx2lora.config import load_config
     from ltx2lora.checkpoint import load_ltx2_component
     from ltx2lora.latents import resolve_device, encode_prompts, _free_memory
-    from ltx2lora.training import load_connectors
     cfg = load_config(config)
     v, model_path = cfg.validation, cfg.model.model_path
     if not v.prompts: raise ValueError('validation.prompts is empty: nothing to sample; add prompts or set validation.interval: null')
@@ -684,7 +684,6 @@ def comparison_widget(comparison:Comparison):
 
 def _encode_texts(model_path, text_encoder_path, prompt, negative_prompt, conditions, device, max_length):
     from ltx2lora.latents import encode_prompts, _free_memory
-    from ltx2lora.training import load_connectors
     if conditions is None:
         if prompt is None: raise ValueError('give a prompt (with a text encoder) or precomputed conditions')
         if text_encoder_path is None: raise ValueError('--text-encoder-path (the Gemma 3 folder) is needed to encode the prompt')

@@ -778,9 +778,8 @@ class LoraTrainer:
                 ):
         import torch
         from ltx2lora.latents import resolve_device
-        from ltx2lora.lora import (load_transformer, meta_transformer, materialize_adapters, checkpoint_is_fp8, add_lora,
-                                   load_lora, lora_parameters, GradientBuffer)
-        from ltx2lora.distributed import init_distributed, broadcast_parameters
+        from ltx2lora.lora import GradientBuffer
+        from ltx2lora.distributed import init_distributed
         self.cfg = cfg = load_config(config)
         if probs := _unsupported(cfg): raise ConfigError(probs, 'this ltx2lora version')
         probs = check_paths(cfg, need_text_encoder=False, raise_error=False)
@@ -794,38 +793,13 @@ class LoraTrainer:
         self.log = log if self.dist.is_main else (lambda *a, **k: None)   # rank 0 speaks for all
         log = self.log
         self.output_dir = Path(cfg.output_dir).expanduser()
-        resume = cfg.checkpoints.resume if resume is None else resume
-        existing, resumable = checkpoint_dirs(self.output_dir), checkpoint_dirs(self.output_dir, resumable=True)
-        if existing and not resume:
-            raise FileExistsError(f'{self.output_dir} holds checkpoints of an earlier run (newest: {existing[-1].name}); '
-                                  'set checkpoints.resume: true to continue it, or choose another output_dir')
-        if existing and not resumable:
-            raise FileExistsError(f'{self.output_dir}: its checkpoints have no training state to resume from; start a '
-                                  f'new output_dir with model.load_checkpoint: {lora_file(existing[-1])}')
-        self._resume_from = resumable[-1] if resumable and resume else None
+        self._resume_from = self._resume_point(cfg.checkpoints.resume if resume is None else resume)
         st, opt, acc = cfg.training_strategy, cfg.optimization, cfg.acceleration
         self.with_audio = st.with_audio
         self.compute_dtype = torch.bfloat16 if acc.mixed_precision_mode == 'bf16' else torch.float32
         if cfg.hub.push_to_hub: log('note: hub.push_to_hub is not implemented; the LoRA stays in output_dir')
         self._seed_everything(cfg.seed)
-        # models
-        # the transformer's structure only (meta device): its weights load in `place_models`, each straight to where the
-        # placement puts it; an fp8 file kept in fp8 loads whole (ltx-core's upcasting layers)
-        keep_fp8 = acc.load_fp8_model and checkpoint_is_fp8(cfg.model.model_path)
-        base = (load_transformer(cfg.model.model_path, dtype=self.compute_dtype, keep_fp8=True) if keep_fp8 else
-                meta_transformer(cfg.model.model_path, dtype=self.compute_dtype))
-        rng, adapter_dtype = torch.get_rng_state(), getattr(torch, acc.adapter_dtype)
-        self.model = add_lora(base, rank=cfg.lora.rank, alpha=cfg.lora.alpha, target_modules=cfg.lora.target_modules,
-                              dropout=cfg.lora.dropout, adapter_dtype=adapter_dtype)
-        if not keep_fp8: materialize_adapters(self.model, rng, adapter_dtype)
-        if cfg.model.load_checkpoint and not self._resume_from:
-            load_lora(self.model, _find_lora(cfg.model.load_checkpoint))
-        self.model.get_base_model().set_gradient_checkpointing(opt.enable_gradient_checkpointing)
-        self.connectors = load_connectors(cfg.model.model_path, dtype=self.compute_dtype)
-        self.params = lora_parameters(self.model)
-        if self.dist.active:
-            broadcast_parameters(self.params, self.dist)     # identical adapters on every rank
-            self._seed_everything(cfg.seed + 7919 * self.dist.rank)   # but each rank its own σ and noise
+        self._build_models()
         # data, objective, optimizer
         base = self.model.get_base_model()
         self.dataset = CachedDataset(cfg.data.preprocessed_data_root, with_audio=self.with_audio, model_path=cfg.model.model_path,
@@ -848,240 +822,321 @@ class LoraTrainer:
         import torch
         random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
 
-    # -- data --
-    def _batches(self):
-        "Collated batches forever, from the saved (epoch, position); advances them as batches are used."
-        import torch
-        from torch.utils.data import DataLoader, default_collate
-        from ltx2lora.distributed import rank_batches
-        workers, loader = self.cfg.data.num_dataloader_workers, None
-        while True:
-            mine = rank_batches(self.batches.epoch(self.epoch), self.position, self.dist)   # this rank's, one per round
-            todo = [b for _, b in mine]
-            if workers:
-                if loader is None:   # one loader for the run: its workers are forked once, not at every epoch
-                    epoch_batches = _EpochBatches()
-                    loader = DataLoader(self.dataset, batch_sampler=epoch_batches, num_workers=workers, persistent_workers=True,
-                                        collate_fn=default_collate, generator=torch.Generator().manual_seed(self.cfg.seed),
-                                        pin_memory=self.device.startswith('cuda'))
-                epoch_batches.batches = todo
-                it = iter(loader)
-            else: it = (default_collate([self.dataset[i] for i in b]) for b in todo)
-            for (position, _), b in zip(mine, it):
-                self.position = position       # batches of the epoch used by all ranks together
-                yield b
-            self.epoch, self.position = self.epoch + 1, 0
+# %% ../nbs/06_training.ipynb #ltinitcd
+@patch
+def _resume_point(self:LoraTrainer, resume:bool)->Path|None:
+    "The checkpoint this run continues from (None: a new run); refuse to write over an earlier run not resumed."
+    existing, resumable = checkpoint_dirs(self.output_dir), checkpoint_dirs(self.output_dir, resumable=True)
+    if existing and not resume:
+        raise FileExistsError(f'{self.output_dir} holds checkpoints of an earlier run (newest: {existing[-1].name}); '
+                              'set checkpoints.resume: true to continue it, or choose another output_dir')
+    if existing and not resumable:
+        raise FileExistsError(f'{self.output_dir}: its checkpoints have no training state to resume from; start a '
+                              f'new output_dir with model.load_checkpoint: {lora_file(existing[-1])}')
+    return resumable[-1] if resumable and resume else None
 
-    # -- one forward pass --
-    def _autocast(self):
-        import torch
-        if self.compute_dtype == torch.float32: return contextlib.nullcontext()
-        return torch.autocast(device_type=self.device.split(':')[0], dtype=self.compute_dtype)
+@patch
+def _build_models(self:LoraTrainer):
+    "The transformer with its adapters (structure only: weights load in `place_models`) and the text connectors."
+    import torch
+    from ltx2lora.lora import (load_transformer, meta_transformer, materialize_adapters, checkpoint_is_fp8, add_lora,
+                               load_lora, lora_parameters)
+    from ltx2lora.distributed import broadcast_parameters
+    cfg, acc, opt = self.cfg, self.cfg.acceleration, self.cfg.optimization
+    # the transformer's structure only (meta device): its weights load in `place_models`, each straight to where the
+    # placement puts it; an fp8 file kept in fp8 loads whole (ltx-core's upcasting layers)
+    keep_fp8 = acc.load_fp8_model and checkpoint_is_fp8(cfg.model.model_path)
+    base = (load_transformer(cfg.model.model_path, dtype=self.compute_dtype, keep_fp8=True) if keep_fp8 else
+            meta_transformer(cfg.model.model_path, dtype=self.compute_dtype))
+    rng, adapter_dtype = torch.get_rng_state(), getattr(torch, acc.adapter_dtype)
+    self.model = add_lora(base, rank=cfg.lora.rank, alpha=cfg.lora.alpha, target_modules=cfg.lora.target_modules,
+                          dropout=cfg.lora.dropout, adapter_dtype=adapter_dtype)
+    if not keep_fp8: materialize_adapters(self.model, rng, adapter_dtype)
+    if cfg.model.load_checkpoint and not self._resume_from:
+        load_lora(self.model, _find_lora(cfg.model.load_checkpoint))
+    self.model.get_base_model().set_gradient_checkpointing(opt.enable_gradient_checkpointing)
+    self.connectors = load_connectors(cfg.model.model_path, dtype=self.compute_dtype)
+    self.params = lora_parameters(self.model)
+    if self.dist.active:
+        broadcast_parameters(self.params, self.dist)     # identical adapters on every rank
+        self._seed_everything(cfg.seed + 7919 * self.dist.rank)   # but each rank its own σ and noise
 
-    def _inputs(self, batch:dict, sigma=None, generator=None)->FlowMatchingInputs:
-        "One batch noised for the transformer (σ and noise drawn unless given), its prompts through the connectors."
-        c, st = batch['conditions'], self.cfg.training_strategy
-        vctx, actx, cmask = run_connectors(self.connectors, c['video_prompt_embeds'],
-                                           c.get('audio_prompt_embeds') if self.with_audio else None, c['prompt_attention_mask'])
-        return prepare_inputs(batch, vctx, actx, cmask, self.sampler, st.first_frame_conditioning_p, self.with_audio,
-                              st.independent_audio_sigma, dtype=self.compute_dtype, device=self.device,
-                              sigma=sigma, generator=generator)
+# %% ../nbs/06_training.ipynb #ltdatacd
+@patch
+def _batches(self:LoraTrainer):
+    "Collated batches forever, from the saved (epoch, position); advances them as batches are used."
+    import torch
+    from torch.utils.data import DataLoader, default_collate
+    from ltx2lora.distributed import rank_batches
+    workers, loader = self.cfg.data.num_dataloader_workers, None
+    while True:
+        mine = rank_batches(self.batches.epoch(self.epoch), self.position, self.dist)   # this rank's, one per round
+        todo = [b for _, b in mine]
+        if workers:
+            if loader is None:   # one loader for the run: its workers are forked once, not at every epoch
+                epoch_batches = _EpochBatches()
+                loader = DataLoader(self.dataset, batch_sampler=epoch_batches, num_workers=workers, persistent_workers=True,
+                                    collate_fn=default_collate, generator=torch.Generator().manual_seed(self.cfg.seed),
+                                    pin_memory=self.device.startswith('cuda'))
+            epoch_batches.batches = todo
+            it = iter(loader)
+        else: it = (default_collate([self.dataset[i] for i in b]) for b in todo)
+        for (position, _), b in zip(mine, it):
+            self.position = position       # batches of the epoch used by all ranks together
+            yield b
+        self.epoch, self.position = self.epoch + 1, 0
 
-    def losses(self, batch:dict, sigma=None, generator=None)->dict:
-        "Video, audio and total loss of one batch (σ and noise drawn unless given)."
-        inputs = self._inputs(batch, sigma, generator)
-        if self.compiled is not None: self.compiled.step_begin()     # CUDA graphs: the last step's outputs are free
-        with self._autocast(): vp, ap = self.model(inputs.video, inputs.audio, None)
-        return flow_matching_losses(vp, ap, inputs, self.cfg.training_strategy.audio_loss_weight)
+# %% ../nbs/06_training.ipynb #ltfwdcd
+@patch
+def _autocast(self:LoraTrainer):
+    import torch
+    if self.compute_dtype == torch.float32: return contextlib.nullcontext()
+    return torch.autocast(device_type=self.device.split(':')[0], dtype=self.compute_dtype)
 
-    # -- the loop --
-    def fit(self, steps:int|None=None, # stop after this many optimizer steps in all (default `optimization.steps`)
-           )->TrainResult:
-        "Train up to `steps`, with checkpoints, logs and validation; resume-safe."
-        import torch
-        from ltx2lora.distributed import average_gradients, mean_over_ranks, barrier
-        cfg, opt, main = self.cfg, self.cfg.optimization, self.dist.is_main
-        total = opt.steps if steps is None else min(steps, opt.steps)
-        t_start, start_step, skipped = time.time(), self.step, 0
-        self.metrics_path = self.output_dir/'metrics.jsonl'
-        if main:                                   # rank 0 writes; the others wait until the folder is ready
-            self.output_dir.mkdir(parents=True, exist_ok=True)
-            save_config(cfg, self.output_dir/'training_config.yaml')
-            atomic_write_text(self.metrics_path, ''.join(json.dumps(h) + '\n' for h in self.history))
-            self._init_wandb()
-        barrier(self.dist)
-        w = self.dist.world_size
-        self.log(f'effective batch: {opt.batch_size} x {opt.gradient_accumulation_steps} x {w} rank{"s" if w > 1 else ""} = '
-                 f'{opt.batch_size * opt.gradient_accumulation_steps * w} samples per optimizer step')
-        data = self._batches()
-        self.model.train(); self.connectors.eval()
-        if cfg.validation.interval and not cfg.validation.skip_initial_validation and self.step == 0: self._validate()
-        bar = progress(total=total, initial=self.step, desc='training', disable=None if self.show_progress else True)
-        try:
-            while self.step < total:
-                t0 = time.time()
-                parts, finite = self._forward_backward([next(data) for _ in range(opt.gradient_accumulation_steps)])
-                self.gradients.drop_unused()                 # adapters this step did not reach: untouched, as autograd leaves them
-                finite = average_gradients(self.params, self.dist, finite)   # one all-reduce; alone: nothing
-                norm = torch.nn.utils.clip_grad_norm_(self.params, opt.max_grad_norm if opt.max_grad_norm > 0 else float('inf'))
-                if not (finite and bool(torch.isfinite(norm))):
-                    self.gradients.zero_()
-                    self.nonfinite += 1; skipped += 1
-                    msg = (f'step {self.step + 1}: non-finite {"loss" if not finite else "gradient"} '
-                           f'({parts[-1]}); update skipped ({self.nonfinite} in a row, limit {opt.max_nonfinite_steps})')
-                    warnings.warn(msg)
-                    if self.nonfinite >= opt.max_nonfinite_steps:
-                        last = checkpoint_dirs(self.output_dir)
-                        raise NonFiniteLossError(f'{msg}. Training stopped; the last good checkpoint is '
-                                                 f'{last[-1] if last else "none (no checkpoint was written yet)"}. '
-                                                 'Lower the learning rate, keep max_grad_norm on, check the data.')
-                    continue
-                self.nonfinite = 0
-                lr = self.optimizer.param_groups[0]['lr']
-                self.optimizer.step(); self.scheduler.step(); self.gradients.zero_()
-                self.step += 1
-                losses = mean_over_ranks(dict(loss=float(np.mean([p['total'] for p in parts])),
-                                              video_loss=float(np.mean([p['video'] for p in parts])),
-                                              audio_loss=float(np.mean([p['audio'] for p in parts])) if self.with_audio else None),
-                                         self.dist)
-                m = dict(step=self.step, loss=losses['loss'], video_loss=losses['video_loss'], lr=lr, grad_norm=float(norm),
-                         step_time=time.time() - t0)
-                if self.with_audio: m['audio_loss'] = losses['audio_loss']
-                if self.device.startswith('cuda'):      # the step's GPU peak (the previous validation's included)
-                    m['gpu_peak_gib'] = torch.cuda.max_memory_allocated(self.device) / 2**30
-                    torch.cuda.reset_peak_memory_stats(self.device)
-                self._log(m)
-                bar.update(1); bar.set_postfix(loss=f'{m["loss"]:.4f}', lr=f'{lr:.2e}', s_per_step=f'{m["step_time"]:.2f}',
-                                               **({'gpu_gib': f'{m["gpu_peak_gib"]:.1f}'} if 'gpu_peak_gib' in m else {}))
-                if self.compiled is not None and not getattr(self, '_compile_reported', False):
-                    self.log(self.compiled.report(m['step_time'])); self._compile_reported = True
-                if cfg.validation.interval and self.step % cfg.validation.interval == 0: self._validate()
-                if cfg.checkpoints.interval and self.step % cfg.checkpoints.interval == 0 and self.step < total:
-                    self.save_checkpoint()
-        finally: bar.close()
-        ckpt = self.save_checkpoint() if self.step > start_step or not checkpoint_dirs(self.output_dir) else checkpoint_dirs(self.output_dir)[-1]
-        from ltx2lora.lora import save_lora
-        lora = self.output_dir/'lora_weights.safetensors'
-        if main:
-            save_lora(self.model, lora, config=cfg, dtype=torch.float32 if cfg.checkpoints.precision == 'float32' else torch.bfloat16,
-                      metadata={'step': self.step})
-        if self._wandb is not None: self._wandb.finish(); self._wandb = None
-        barrier(self.dist)
-        return TrainResult(self.output_dir, lora, ckpt, self.metrics_path, self._plot() if main else None, self.step,
-                           int(self._resume_from.name[5:]) if self._resume_from else None, time.time() - t_start,
-                           list(self.history), skipped)
+@patch
+def _inputs(self:LoraTrainer, batch:dict, sigma=None, generator=None)->FlowMatchingInputs:
+    "One batch noised for the transformer (σ and noise drawn unless given), its prompts through the connectors."
+    c, st = batch['conditions'], self.cfg.training_strategy
+    vctx, actx, cmask = run_connectors(self.connectors, c['video_prompt_embeds'],
+                                       c.get('audio_prompt_embeds') if self.with_audio else None, c['prompt_attention_mask'])
+    return prepare_inputs(batch, vctx, actx, cmask, self.sampler, st.first_frame_conditioning_p, self.with_audio,
+                          st.independent_audio_sigma, dtype=self.compute_dtype, device=self.device,
+                          sigma=sigma, generator=generator)
 
-    # -- checkpoints --
-    def _state(self)->dict:
-        from ltx2lora.distributed import gather_objects
-        return dict(optimizer=self.optimizer.state_dict(), scheduler=self.scheduler.state_dict(), epoch=self.epoch,
-                    position=self.position, seed=self.cfg.seed, nonfinite=self.nonfinite, wandb_id=self.wandb_id,
-                    world_size=self.dist.world_size, rank_rng=gather_objects(_rng_state(), self.dist))
+@patch
+def losses(self:LoraTrainer, batch:dict, sigma=None, generator=None)->dict:
+    "Video, audio and total loss of one batch (σ and noise drawn unless given)."
+    inputs = self._inputs(batch, sigma, generator)
+    if self.compiled is not None: self.compiled.step_begin()     # CUDA graphs: the last step's outputs are free
+    with self._autocast(): vp, ap = self.model(inputs.video, inputs.audio, None)
+    return flow_matching_losses(vp, ap, inputs, self.cfg.training_strategy.audio_loss_weight)
 
-    def save_checkpoint(self)->Path:
-        "Write a checkpoint of the current step (and refresh loss.png); with several ranks, rank 0 writes it."
-        from ltx2lora.distributed import barrier
-        c = self.cfg.checkpoints
-        state = self._state()                     # every rank takes part (their random states are gathered)
-        path = self.output_dir/'checkpoints'/f'step_{self.step:06d}'
+# %% ../nbs/06_training.ipynb #ltloophp
+@patch
+def _begin(self:LoraTrainer):
+    "Rank 0 makes the output folder (config, metrics so far, W&B); the others wait until it is ready."
+    from ltx2lora.distributed import barrier
+    if self.dist.is_main:
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        save_config(self.cfg, self.output_dir/'training_config.yaml')
+        atomic_write_text(self.metrics_path, ''.join(json.dumps(h) + '\n' for h in self.history))
+        self._init_wandb()
+    barrier(self.dist)
+    opt, w = self.cfg.optimization, self.dist.world_size
+    self.log(f'effective batch: {opt.batch_size} x {opt.gradient_accumulation_steps} x {w} rank{"s" if w > 1 else ""} = '
+             f'{opt.batch_size * opt.gradient_accumulation_steps * w} samples per optimizer step')
+
+@patch
+def _skip_step(self:LoraTrainer, parts:list, finite:bool):
+    "A step with a non-finite loss or gradient: no update, a warning; `max_nonfinite_steps` in a row stop the run."
+    opt = self.cfg.optimization
+    self.gradients.zero_()
+    self.nonfinite += 1
+    msg = (f'step {self.step + 1}: non-finite {"loss" if not finite else "gradient"} '
+           f'({parts[-1]}); update skipped ({self.nonfinite} in a row, limit {opt.max_nonfinite_steps})')
+    warnings.warn(msg)
+    if self.nonfinite >= opt.max_nonfinite_steps:
+        last = checkpoint_dirs(self.output_dir)
+        raise NonFiniteLossError(f'{msg}. Training stopped; the last good checkpoint is '
+                                 f'{last[-1] if last else "none (no checkpoint was written yet)"}. '
+                                 'Lower the learning rate, keep max_grad_norm on, check the data.')
+
+@patch
+def _step_metrics(self:LoraTrainer, parts:list, norm, lr:float, t0:float)->dict:
+    "The line `metrics.jsonl` gets for a step: losses (mean over micro-batches and ranks), lr, gradient norm, time, GPU peak."
+    import torch
+    from ltx2lora.distributed import mean_over_ranks
+    mean = lambda k: float(np.mean([p[k] for p in parts]))
+    losses = mean_over_ranks(dict(loss=mean('total'), video_loss=mean('video'),
+                                  audio_loss=mean('audio') if self.with_audio else None), self.dist)
+    m = dict(step=self.step, loss=losses['loss'], video_loss=losses['video_loss'], lr=lr, grad_norm=float(norm),
+             step_time=time.time() - t0)
+    if self.with_audio: m['audio_loss'] = losses['audio_loss']
+    if self.device.startswith('cuda'):      # the step's GPU peak (the previous validation's included)
+        m['gpu_peak_gib'] = torch.cuda.max_memory_allocated(self.device) / 2**30
+        torch.cuda.reset_peak_memory_stats(self.device)
+    return m
+
+# %% ../nbs/06_training.ipynb #ltloopcd
+@patch
+def fit(self:LoraTrainer, steps:int|None=None, # stop after this many optimizer steps in all (default `optimization.steps`)
+       )->TrainResult:
+    "Train up to `steps`, with checkpoints, logs and validation; resume-safe."
+    import torch
+    from ltx2lora.distributed import average_gradients
+    cfg, opt = self.cfg, self.cfg.optimization
+    total = opt.steps if steps is None else min(steps, opt.steps)
+    t_start, start_step, skipped = time.time(), self.step, 0
+    self.metrics_path = self.output_dir/'metrics.jsonl'
+    self._begin()
+    data = self._batches()
+    self.model.train(); self.connectors.eval()
+    if cfg.validation.interval and not cfg.validation.skip_initial_validation and self.step == 0: self._validate()
+    bar = progress(total=total, initial=self.step, desc='training', disable=None if self.show_progress else True)
+    try:
+        while self.step < total:
+            t0 = time.time()
+            parts, finite = self._forward_backward([next(data) for _ in range(opt.gradient_accumulation_steps)])
+            self.gradients.drop_unused()                 # adapters this step did not reach: untouched, as autograd leaves them
+            finite = average_gradients(self.params, self.dist, finite)   # one all-reduce; alone: nothing
+            norm = torch.nn.utils.clip_grad_norm_(self.params, opt.max_grad_norm if opt.max_grad_norm > 0 else float('inf'))
+            if not (finite and bool(torch.isfinite(norm))):
+                self._skip_step(parts, finite); skipped += 1; continue
+            self.nonfinite, lr = 0, self.optimizer.param_groups[0]['lr']
+            self.optimizer.step(); self.scheduler.step(); self.gradients.zero_()
+            self.step += 1
+            m = self._step_metrics(parts, norm, lr, t0)
+            self._log(m)
+            bar.update(1); bar.set_postfix(loss=f'{m["loss"]:.4f}', lr=f'{lr:.2e}', s_per_step=f'{m["step_time"]:.2f}',
+                                           **({'gpu_gib': f'{m["gpu_peak_gib"]:.1f}'} if 'gpu_peak_gib' in m else {}))
+            if self.compiled is not None and not getattr(self, '_compile_reported', False):
+                self.log(self.compiled.report(m['step_time'])); self._compile_reported = True
+            if cfg.validation.interval and self.step % cfg.validation.interval == 0: self._validate()
+            if cfg.checkpoints.interval and self.step % cfg.checkpoints.interval == 0 and self.step < total:
+                self.save_checkpoint()
+    finally: bar.close()
+    return self._finish(start_step, t_start, skipped)
+
+@patch
+def _finish(self:LoraTrainer, start_step:int, t_start:float, skipped:int)->TrainResult:
+    "The last checkpoint (if this run trained), the final LoRA file, W&B closed: the run's result."
+    import torch
+    from ltx2lora.distributed import barrier
+    from ltx2lora.lora import save_lora
+    cfg, main, done = self.cfg, self.dist.is_main, checkpoint_dirs(self.output_dir)
+    ckpt = self.save_checkpoint() if self.step > start_step or not done else done[-1]
+    lora = self.output_dir/'lora_weights.safetensors'
+    if main:
+        save_lora(self.model, lora, config=cfg, dtype=torch.float32 if cfg.checkpoints.precision == 'float32' else torch.bfloat16,
+                  metadata={'step': self.step})
+    if self._wandb is not None: self._wandb.finish(); self._wandb = None
+    barrier(self.dist)
+    return TrainResult(self.output_dir, lora, ckpt, self.metrics_path, self._plot() if main else None, self.step,
+                       int(self._resume_from.name[5:]) if self._resume_from else None, time.time() - t_start,
+                       list(self.history), skipped)
+
+
+# %% ../nbs/06_training.ipynb #ltckptcd
+@patch
+def _state(self:LoraTrainer)->dict:
+    from ltx2lora.distributed import gather_objects
+    return dict(optimizer=self.optimizer.state_dict(), scheduler=self.scheduler.state_dict(), epoch=self.epoch,
+                position=self.position, seed=self.cfg.seed, nonfinite=self.nonfinite, wandb_id=self.wandb_id,
+                world_size=self.dist.world_size, rank_rng=gather_objects(_rng_state(), self.dist))
+
+@patch
+def save_checkpoint(self:LoraTrainer)->Path:
+    "Write a checkpoint of the current step (and refresh loss.png); with several ranks, rank 0 writes it."
+    from ltx2lora.distributed import barrier
+    c = self.cfg.checkpoints
+    state = self._state()                     # every rank takes part (their random states are gathered)
+    path = self.output_dir/'checkpoints'/f'step_{self.step:06d}'
+    if self.dist.is_main:
+        path = write_checkpoint(self.output_dir, self.step, self.model, state, self.cfg, c.precision, c.keep_last_n)
+        self._plot()
+    barrier(self.dist)
+    return path
+
+@patch
+def _load(self:LoraTrainer, checkpoint:Path):
+    import torch
+    s = read_checkpoint(checkpoint)
+    named = dict(self.model.named_parameters())
+    if {n: tuple(p.shape) for n, p in named.items() if p.requires_grad} != {n: tuple(t.shape) for n, t in s['adapters'].items()}:
+        raise ConfigError([ConfigProblem('lora', f'{checkpoint}: its adapters do not match this config (lora.rank / '
+                          'target_modules changed?); use another output_dir for a different LoRA, or the run\'s own '
+                          'lora settings to resume it', self.cfg.lora.rank)], 'resuming')
+    with torch.no_grad():
+        for n, t in s['adapters'].items(): named[n].copy_(t.to(named[n].dtype))
+    self.optimizer.load_state_dict(s['optimizer']); self.scheduler.load_state_dict(s['scheduler'])
+    self.step, self.epoch, self.position = s['step'], s['epoch'], s['position']
+    self.nonfinite, self.wandb_id = s.get('nonfinite', 0), s.get('wandb_id')
+    rngs = s.get('rank_rng') or [s['rng']]
+    if len(rngs) == self.dist.world_size: _set_rng_state(rngs[self.dist.rank])   # exactly where each rank stopped
+    else:
+        self.log(f'{checkpoint} was written by {len(rngs)} rank(s), this run has {self.dist.world_size}: the data '
+                 'position, adapters and optimizer state carry over, the random draws (σ, noise) start afresh')
+        self._seed_everything(self.cfg.seed + 7919 * self.dist.rank + 104729 * self.step)
+    mp = self.output_dir/'metrics.jsonl'
+    if mp.exists():
+        self.history = [h for h in map(json.loads, mp.read_text().splitlines()) if h['step'] <= self.step]
+    self.log(f'resuming from {checkpoint} (step {self.step})')
+
+# %% ../nbs/06_training.ipynb #ltwatchcd
+@patch
+def _log(self:LoraTrainer, m:dict):
+    self.history.append(m)
+    if not self.dist.is_main: return
+    with open(self.metrics_path, 'a') as f: f.write(json.dumps(m) + '\n')
+    if self._wandb is not None:
+        self._wandb.log({'train/loss': m['loss'], 'train/video_loss': m['video_loss'],
+                         **({'train/audio_loss': m['audio_loss']} if 'audio_loss' in m else {}),
+                         'train/learning_rate': m['lr'], 'train/grad_norm': m['grad_norm'],
+                         'train/step_time': m['step_time'], 'train/global_step': m['step']}, step=m['step'])
+
+@patch
+def _init_wandb(self:LoraTrainer):
+    w = self.cfg.wandb
+    if not w.enabled: return
+    try:
+        import wandb
+        if self.wandb_id is None: self.wandb_id = f'{self.output_dir.name[:40]}-{random.Random().getrandbits(32):08x}'
+        self._wandb = wandb.init(project=w.project, entity=w.entity, name=self.output_dir.name, tags=w.tags,
+                                 config=self.cfg.model_dump(mode='json'), dir=str(self.output_dir), id=self.wandb_id,
+                                 resume='allow')
+    except Exception as e:
+        raise RuntimeError(f'wandb.enabled is true but W&B could not start ({type(e).__name__}: {e}). Run `wandb login`, '
+                           'or set the environment variable WANDB_MODE=offline (logs to output_dir/wandb, sync later), '
+                           'or set wandb.enabled: false') from e
+
+@patch
+def _validate(self:LoraTrainer):
+    "Validation samples at this step: rank 0 samples (eagerly: the compiled blocks are for training), the others wait."
+    from ltx2lora.distributed import barrier
+    try:
         if self.dist.is_main:
-            path = write_checkpoint(self.output_dir, self.step, self.model, state, self.cfg, c.precision, c.keep_last_n)
-            self._plot()
-        barrier(self.dist)
-        return path
+            park = getattr(self, 'placed', None) is not None and self.placed.park_for_validation
+            with _parked([*self.gradients.buffers, *_optimizer_tensors(self.optimizer)] if park else []):
+                _empty_cuda_cache(self.device)   # the training step's cached activations: sampling has other shapes
+                with (self.compiled.eager() if self.compiled is not None else contextlib.nullcontext()): self._validate_main()
+                _empty_cuda_cache(self.device)
+    finally: barrier(self.dist)
 
-    def _load(self, checkpoint:Path):
-        import torch
-        s = read_checkpoint(checkpoint)
-        named = dict(self.model.named_parameters())
-        if {n: tuple(p.shape) for n, p in named.items() if p.requires_grad} != {n: tuple(t.shape) for n, t in s['adapters'].items()}:
-            raise ConfigError([ConfigProblem('lora', f'{checkpoint}: its adapters do not match this config (lora.rank / '
-                              'target_modules changed?); use another output_dir for a different LoRA, or the run\'s own '
-                              'lora settings to resume it', self.cfg.lora.rank)], 'resuming')
-        with torch.no_grad():
-            for n, t in s['adapters'].items(): named[n].copy_(t.to(named[n].dtype))
-        self.optimizer.load_state_dict(s['optimizer']); self.scheduler.load_state_dict(s['scheduler'])
-        self.step, self.epoch, self.position = s['step'], s['epoch'], s['position']
-        self.nonfinite, self.wandb_id = s.get('nonfinite', 0), s.get('wandb_id')
-        rngs = s.get('rank_rng') or [s['rng']]
-        if len(rngs) == self.dist.world_size: _set_rng_state(rngs[self.dist.rank])   # exactly where each rank stopped
-        else:
-            self.log(f'{checkpoint} was written by {len(rngs)} rank(s), this run has {self.dist.world_size}: the data '
-                     'position, adapters and optimizer state carry over, the random draws (σ, noise) start afresh')
-            self._seed_everything(self.cfg.seed + 7919 * self.dist.rank + 104729 * self.step)
-        mp = self.output_dir/'metrics.jsonl'
-        if mp.exists():
-            self.history = [h for h in map(json.loads, mp.read_text().splitlines()) if h['step'] <= self.step]
-        self.log(f'resuming from {checkpoint} (step {self.step})')
+@patch
+def _validate_main(self:LoraTrainer):
+    if self.validate is not None: return self.validate(self, self.step)
+    if not getattr(self, '_validation_noted', False):
+        self.log('validation.interval is set, but this LoraTrainer has no validation hook (pass '
+                 '`validate=ltx2lora.inference.validation_hook(config)`, as `ltx2lora train` does); skipped')
+        self._validation_noted = True
 
-    # -- what users watch --
-    def _log(self, m:dict):
-        self.history.append(m)
-        if not self.dist.is_main: return
-        with open(self.metrics_path, 'a') as f: f.write(json.dumps(m) + '\n')
-        if self._wandb is not None:
-            self._wandb.log({'train/loss': m['loss'], 'train/video_loss': m['video_loss'],
-                             **({'train/audio_loss': m['audio_loss']} if 'audio_loss' in m else {}),
-                             'train/learning_rate': m['lr'], 'train/grad_norm': m['grad_norm'],
-                             'train/step_time': m['step_time'], 'train/global_step': m['step']}, step=m['step'])
+@patch
+def _plot(self:LoraTrainer)->Path|None:
+    if not self.history: return None
+    return plot_losses(self.history, self.output_dir/'loss.png')
 
-    def _init_wandb(self):
-        w = self.cfg.wandb
-        if not w.enabled: return
-        try:
-            import wandb
-            if self.wandb_id is None: self.wandb_id = f'{self.output_dir.name[:40]}-{random.Random().getrandbits(32):08x}'
-            self._wandb = wandb.init(project=w.project, entity=w.entity, name=self.output_dir.name, tags=w.tags,
-                                     config=self.cfg.model_dump(mode='json'), dir=str(self.output_dir), id=self.wandb_id,
-                                     resume='allow')
-        except Exception as e:
-            raise RuntimeError(f'wandb.enabled is true but W&B could not start ({type(e).__name__}: {e}). Run `wandb login`, '
-                               'or set the environment variable WANDB_MODE=offline (logs to output_dir/wandb, sync later), '
-                               'or set wandb.enabled: false') from e
+# %% ../nbs/06_training.ipynb #ltevalcd
+@patch
+def evaluate(self:LoraTrainer, sigmas=(0.25, 0.5, 0.75), seed:int=0, lora:bool=True)->dict:
+    "Mean losses over every sample at fixed σ and fixed noise, with the adapters on or off (`lora`)."
+    import torch
+    from torch.utils.data import default_collate
+    was = self.model.training; self.model.eval()
+    out = {'video': [], 'audio': [], 'total': []}
+    ctx = contextlib.nullcontext() if lora else self.model.disable_adapter()
+    try:
+        with torch.no_grad(), ctx:
+            for i in range(len(self.dataset)):
+                b = default_collate([self.dataset[i]])
+                for s in sigmas:
+                    g = torch.Generator(self.device).manual_seed(seed * 7919 + i * 101 + int(s * 1000))
+                    l = self.losses(b, sigma=[s], generator=g)
+                    for k, v in l.items():
+                        if v is not None: out[k].append(float(v))
+    finally: self.model.train(was)
+    return {k: float(np.mean(v)) for k, v in out.items() if v}
 
-    def _validate(self):
-        "Validation samples at this step: rank 0 samples (eagerly: the compiled blocks are for training), the others wait."
-        from ltx2lora.distributed import barrier
-        try:
-            if self.dist.is_main:
-                park = getattr(self, 'placed', None) is not None and self.placed.park_for_validation
-                with _parked([*self.gradients.buffers, *_optimizer_tensors(self.optimizer)] if park else []):
-                    _empty_cuda_cache(self.device)   # the training step's cached activations: sampling has other shapes
-                    with (self.compiled.eager() if self.compiled is not None else contextlib.nullcontext()): self._validate_main()
-                    _empty_cuda_cache(self.device)
-        finally: barrier(self.dist)
-
-    def _validate_main(self):
-        if self.validate is not None: return self.validate(self, self.step)
-        if not getattr(self, '_validation_noted', False):
-            self.log('validation.interval is set, but this LoraTrainer has no validation hook (pass '
-                     '`validate=ltx2lora.inference.validation_hook(config)`, as `train()` does); skipped')
-            self._validation_noted = True
-
-    def _plot(self)->Path|None:
-        if not self.history: return None
-        return plot_losses(self.history, self.output_dir/'loss.png')
-
-    # -- evaluation --
-    def evaluate(self, sigmas=(0.25, 0.5, 0.75), seed:int=0, lora:bool=True)->dict:
-        "Mean losses over every sample at fixed σ and fixed noise, with the adapters on or off (`lora`)."
-        import torch
-        from torch.utils.data import default_collate
-        was = self.model.training; self.model.eval()
-        out = {'video': [], 'audio': [], 'total': []}
-        ctx = contextlib.nullcontext() if lora else self.model.disable_adapter()
-        try:
-            with torch.no_grad(), ctx:
-                for i in range(len(self.dataset)):
-                    b = default_collate([self.dataset[i]])
-                    for s in sigmas:
-                        g = torch.Generator(self.device).manual_seed(seed * 7919 + i * 101 + int(s * 1000))
-                        l = self.losses(b, sigma=[s], generator=g)
-                        for k, v in l.items():
-                            if v is not None: out[k].append(float(v))
-        finally: self.model.train(was)
-        return {k: float(np.mean(v)) for k, v in out.items() if v}
-
+# %% ../nbs/06_training.ipynb #lthelpcd
 def _optimizer_tensors(optimizer)->list:
     "Every tensor of an optimizer's state."
     import torch
@@ -1310,16 +1365,11 @@ def train(config:TrainingConfig|dict|str|Path, # a config object, a dict, a YAML
           device:str='auto', # 'auto': CUDA when available
           resume:bool|None=None, # None: `checkpoints.resume`
           show_progress:bool=True,
-          validate:Callable|None=None, # validation hook (the inference notebook's)
+          validate:Callable|None=None, # validation hook: `ltx2lora.inference.validation_hook(config)` (as `ltx2lora train` passes)
           steps:int|None=None, # stop early after this many steps in all (a later run resumes)
          )->TrainResult:
-    "Train a LoRA as the config says: `ltx2lora train CONFIG.yaml`; validation samples come from `07_inference`."
-    from ltx2lora.core import current_shard
+    "Train a LoRA as the config says; validation samples when given the hook (`ltx2lora train` makes it: `07_inference`)."
     from ltx2lora.distributed import close_distributed
-    if validate is None and current_shard()[0] == 0:       # under torchrun only rank 0 samples
-        from ltx2lora.inference import validation_hook   # prompts encoded now: Gemma is never loaded during training
-        config = load_config(config)
-        validate = validation_hook(config, device=device, show_progress=show_progress)
     trainer = LoraTrainer(config, device=device, resume=resume, show_progress=show_progress, validate=validate)
     try: return trainer.fit(steps)
     finally: close_distributed(trainer.dist)
