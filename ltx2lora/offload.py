@@ -159,188 +159,204 @@ class BlockStreamer:
         self.model = model
         self._bound, self._end_queued = set(), False
 
-    # ---- packing -------------------------------------------------------------------------------------------
-    def _pack(self, b:int):
-        import torch
-        lins = block_linears(self.blocks[b])
-        entries, offset, soffset = [], 0, 0
-        for name in self.plan.streamed[b]:
-            w = lins[name].weight
-            entries.append((name, lins[name], tuple(w.shape), offset, soffset))
-            offset += w.numel(); soffset += w.shape[0]
-        store_dtype = torch.float8_e4m3fn if self.fp8 else self.compute_dtype
-        flat = torch.empty(offset, dtype=store_dtype)
-        scales = torch.empty(soffset, dtype=torch.float32) if self.fp8 else None
-        for name, lin, shape, off, soff in entries:
-            w = lin.weight.detach()
-            if self.fp8:
-                q, s = quantize_fp8_rows(w)
-                flat[off:off + w.numel()].copy_(q.reshape(-1)); scales[soff:soff + shape[0]].copy_(s)
-            else: flat[off:off + w.numel()].copy_(w.reshape(-1).to(store_dtype))
-        if self.cuda:
-            for t in (flat, scales):
-                if t is None: continue
-                r = torch.cuda.cudart().cudaHostRegister(t.data_ptr(), t.numel() * t.element_size(), 0)
-                if int(r) != 0: raise RuntimeError(f'cudaHostRegister failed ({r}) for block {b}: not enough lockable RAM?')
-                self._registered.append(t)
-        return dict(entries=entries, flat=flat, scales=scales, numel=offset, rows=soffset)
-
-    def attach(self):
-        "Pack the streamed weights into pinned RAM, move the rest to the device and install the hooks."
-        import torch
-        if self.attached: return self
-        self._nan = torch.full((1,), float('nan'), dtype=self.compute_dtype, device=self.device)
-        self.packs = {}
-        for b in self.order:                             # pack a block, then free its original CPU copies at once: the
-            pk = self.packs[b] = self._pack(b)           # host holds the streamed weights once, plus one block
-            for name, lin, shape, *_ in pk['entries']:
-                lin.weight.data = self._nan.expand(shape)   # NaN placeholders from now on
-                lin._ltx2lora_streamed = True
-                lin._apply = _skip_streamed_apply.__get__(lin)
-            return_freed_host_memory()                   # the freed copies leave the process's resident memory
-        max_numel = max((pk['numel'] for pk in self.packs.values()), default=0)
-        max_rows = max((pk['rows'] for pk in self.packs.values()), default=0)
-        K = self.plan.slots
-        store_dtype = torch.float8_e4m3fn if self.fp8 else self.compute_dtype
-        self.slots = [torch.empty(max_numel, dtype=store_dtype, device=self.device) for _ in range(K)]
-        self.slot_scales = [torch.empty(max_rows, dtype=torch.float32, device=self.device) for _ in range(K)] if self.fp8 else None
-        self.work = [torch.empty(max_numel, dtype=self.compute_dtype, device=self.device) for _ in range(2)] if self.fp8 else None
-        self.owner = [None] * K                          # streamed position held by each slot
-        if self.cuda:
-            self.copy_stream = torch.cuda.Stream(self.device)
-            self.copied = [torch.cuda.Event() for _ in range(K)]
-        else: self.copy_stream, self.copied = _HostStream(), [_HostStream() for _ in range(K)]
-        for b in self.order:
-            blk = self.blocks[b]
-            self._handles.append(blk.register_forward_pre_hook(self._pre_hook(b)))
-            self._handles.append(blk.register_forward_hook(self._post_hook(b)))
-        for blk in self.blocks: blk.to(self.device)       # resident weights, adapters, tables (streamed ones skip)
-        self.attached = True
-        return self
-
-    # ---- the schedule --------------------------------------------------------------------------------------
-    def _fetch(self, j:int, after=None):
-        "Copy streamed block at position j into slot j % K on the copy stream (after event `after`)."
-        import torch
-        k = j % self.plan.slots
-        pk = self.packs[self.order[j]]
-        stream = self.copy_stream
-        ctx = torch.cuda.stream(stream) if self.cuda else stream
-        with ctx:
-            if after is not None: stream.wait_event(after)
-            self.slots[k][:pk['numel']].copy_(pk['flat'], non_blocking=True)
-            if self.fp8: self.slot_scales[k][:pk['rows']].copy_(pk['scales'], non_blocking=True)
-            self.copied[k].record(stream) if self.cuda else None
-        self.owner[k] = j
-        self.fetch_log.append(self.order[j])
-        self.bytes_copied += pk['numel'] * pk['flat'].element_size() + (pk['rows'] * 4 if self.fp8 else 0)
-
-    def _next_positions(self, j:int, backward:bool, training:bool)->list[int]:
-        m, K = len(self.order), self.plan.slots
-        if backward: seq = [j - d for d in range(1, K) if j - d >= 0]
-        elif training and j + 1 >= m: seq = []           # turnaround: the last K blocks are already in their slots
-        else: seq = [(j + d) % m for d in range(1, K) if training is False or j + d < m]
-        return seq
-
-    def _pre_hook(self, b:int):
-        def hook(module, args):
-            import torch
-            backward = torch._C._current_graph_task_id() != -1
-            training = torch.is_grad_enabled()
-            if training and not backward and self.model is not None and self.model.training \
-               and not getattr(self.model, '_enable_gradient_checkpointing', False) \
-               and not getattr(module, '_ltx2lora_checkpointed', False):
-                raise RuntimeError('weight streaming needs per-block gradient checkpointing while training: a streamed '
-                                   'weight saved for the backward would be overwritten in its slot. Call '
-                                   'model.set_gradient_checkpointing(True) (`enable_gradient_checkpointing: true`).')
-            self._bring(b, backward, training)
-        return hook
-
-    def _bring(self, b:int, backward:bool, training:bool):
-        "Bind block b's streamed weights (fetching them if they are not in their slot) and prefetch the next ones."
-        import torch
-        j = self.pos[b]; k = j % self.plan.slots
-        if self.owner[k] != j: self._fetch(j)         # a miss: fetch now (first step, or an unplanned order)
-        cur = torch.cuda.current_stream(self.device) if self.cuda else _HostStream()
-        if self.cuda: cur.wait_event(self.copied[k])
-        pk = self.packs[b]
+# %% ../nbs/04_offload.ipynb #bspackcd
+@patch
+def _pack(self:BlockStreamer, b:int):
+    import torch
+    lins = block_linears(self.blocks[b])
+    entries, offset, soffset = [], 0, 0
+    for name in self.plan.streamed[b]:
+        w = lins[name].weight
+        entries.append((name, lins[name], tuple(w.shape), offset, soffset))
+        offset += w.numel(); soffset += w.shape[0]
+    store_dtype = torch.float8_e4m3fn if self.fp8 else self.compute_dtype
+    flat = torch.empty(offset, dtype=store_dtype)
+    scales = torch.empty(soffset, dtype=torch.float32) if self.fp8 else None
+    for name, lin, shape, off, soff in entries:
+        w = lin.weight.detach()
         if self.fp8:
-            buf = self.work[j % 2]
-            for name, lin, shape, off, soff in pk['entries']:
-                n = math.prod(shape)
-                q = self.slots[k][off:off + n].view(shape); s = self.slot_scales[k][soff:soff + shape[0]]
-                dst = buf[off:off + n].view(shape)
-                dst.copy_(q); dst.mul_(s[:, None])      # upcast in place: no full-size fp32 temporary
-            src = buf
-        else: src = self.slots[k]
-        if backward:
-            # a recompute stops early (no forward hook), so blocks bound earlier in the backward are unbound here:
-            # their backward is done once this (earlier) block's backward starts
-            for other in [o for o in self._bound if o != b]: self._unbind(other)
-            if not self._end_queued:
-                torch.autograd.Variable._execution_engine.queue_callback(self._end_backward)
-                self._end_queued = True
-        for name, lin, shape, off, _ in pk['entries']:
-            lin.weight.data = src[off:off + math.prod(shape)].view(shape)
-        self._bound.add(b)
-        started = None
-        if self.cuda:
-            started = torch.cuda.Event(); started.record(cur)
-        for jn in self._next_positions(j, backward, training):
-            if self.owner[jn % self.plan.slots] != jn: self._fetch(jn, after=started)
+            q, s = quantize_fp8_rows(w)
+            flat[off:off + w.numel()].copy_(q.reshape(-1)); scales[soff:soff + shape[0]].copy_(s)
+        else: flat[off:off + w.numel()].copy_(w.reshape(-1).to(store_dtype))
+    if self.cuda:
+        for t in (flat, scales):
+            if t is None: continue
+            r = torch.cuda.cudart().cudaHostRegister(t.data_ptr(), t.numel() * t.element_size(), 0)
+            if int(r) != 0: raise RuntimeError(f'cudaHostRegister failed ({r}) for block {b}: not enough lockable RAM?')
+            self._registered.append(t)
+    return dict(entries=entries, flat=flat, scales=scales, numel=offset, rows=soffset)
 
-    def _post_hook(self, b:int):
-        def hook(module, args, output):
-            import torch
-            self._unbind(b)
-            if getattr(module, '_ltx2lora_checkpointed', False) and torch.is_grad_enabled() \
-               and torch._C._current_graph_task_id() == -1:
-                # the block recomputes inside its own backward (a compiled block checkpoints itself): no forward
-                # hook runs then, so its weights are bound when the gradient of its output arrives, just before
-                for t in _grad_outputs(output): t.register_hook(self._backward_hook(b))
-        return hook
+@patch
+def attach(self:BlockStreamer):
+    "Pack the streamed weights into pinned RAM, move the rest to the device and install the hooks."
+    import torch
+    if self.attached: return self
+    self._nan = torch.full((1,), float('nan'), dtype=self.compute_dtype, device=self.device)
+    self.packs = {}
+    for b in self.order:                             # pack a block, then free its original CPU copies at once: the
+        pk = self.packs[b] = self._pack(b)           # host holds the streamed weights once, plus one block
+        for name, lin, shape, *_ in pk['entries']:
+            lin.weight.data = self._nan.expand(shape)   # NaN placeholders from now on
+            lin._ltx2lora_streamed = True
+            lin._apply = _skip_streamed_apply.__get__(lin)
+        return_freed_host_memory()                   # the freed copies leave the process's resident memory
+    max_numel = max((pk['numel'] for pk in self.packs.values()), default=0)
+    max_rows = max((pk['rows'] for pk in self.packs.values()), default=0)
+    K = self.plan.slots
+    store_dtype = torch.float8_e4m3fn if self.fp8 else self.compute_dtype
+    self.slots = [torch.empty(max_numel, dtype=store_dtype, device=self.device) for _ in range(K)]
+    self.slot_scales = [torch.empty(max_rows, dtype=torch.float32, device=self.device) for _ in range(K)] if self.fp8 else None
+    self.work = [torch.empty(max_numel, dtype=self.compute_dtype, device=self.device) for _ in range(2)] if self.fp8 else None
+    self.owner = [None] * K                          # streamed position held by each slot
+    if self.cuda:
+        self.copy_stream = torch.cuda.Stream(self.device)
+        self.copied = [torch.cuda.Event() for _ in range(K)]
+    else: self.copy_stream, self.copied = _HostStream(), [_HostStream() for _ in range(K)]
+    for b in self.order:
+        blk = self.blocks[b]
+        self._handles.append(blk.register_forward_pre_hook(self._pre_hook(b)))
+        self._handles.append(blk.register_forward_hook(self._post_hook(b)))
+    for blk in self.blocks: blk.to(self.device)       # resident weights, adapters, tables (streamed ones skip)
+    self.attached = True
+    return self
 
-    def _backward_hook(self, b:int):
-        def hook(grad):
-            if b not in self._bound: self._bring(b, backward=True, training=True)
-        return hook
+# %% ../nbs/04_offload.ipynb #bsschedcd
+@patch
+def _fetch(self:BlockStreamer, j:int, after=None):
+    "Copy streamed block at position j into slot j % K on the copy stream (after event `after`)."
+    import torch
+    k = j % self.plan.slots
+    pk = self.packs[self.order[j]]
+    stream = self.copy_stream
+    ctx = torch.cuda.stream(stream) if self.cuda else stream
+    with ctx:
+        if after is not None: stream.wait_event(after)
+        self.slots[k][:pk['numel']].copy_(pk['flat'], non_blocking=True)
+        if self.fp8: self.slot_scales[k][:pk['rows']].copy_(pk['scales'], non_blocking=True)
+        self.copied[k].record(stream) if self.cuda else None
+    self.owner[k] = j
+    self.fetch_log.append(self.order[j])
+    self.bytes_copied += pk['numel'] * pk['flat'].element_size() + (pk['rows'] * 4 if self.fp8 else 0)
 
-    def _unbind(self, b:int):
-        "Point block b's streamed parameters back at the NaN placeholder."
-        for name, lin, shape, *_ in self.packs[b]['entries']: lin.weight.data = self._nan.expand(shape)
-        self._bound.discard(b)
+@patch
+def _next_positions(self:BlockStreamer, j:int, backward:bool, training:bool)->list[int]:
+    m, K = len(self.order), self.plan.slots
+    if backward: seq = [j - d for d in range(1, K) if j - d >= 0]
+    elif training and j + 1 >= m: seq = []           # turnaround: the last K blocks are already in their slots
+    else: seq = [(j + d) % m for d in range(1, K) if training is False or j + d < m]
+    return seq
 
-    def _end_backward(self):
-        for b in list(self._bound): self._unbind(b)
-        self._end_queued = False
-
-    def detach(self):
-        "Remove the hooks and unregister the pinned buffers (the streamed weights stay in `packs`)."
+@patch
+def _pre_hook(self:BlockStreamer, b:int):
+    def hook(module, args):
         import torch
-        for h in self._handles: h.remove()
-        self._handles = []
-        if self.cuda:
-            torch.cuda.synchronize(self.device)
-            for t in self._registered: torch.cuda.cudart().cudaHostUnregister(t.data_ptr())
-        self._registered = []
-        self.attached = False
+        backward = torch._C._current_graph_task_id() != -1
+        training = torch.is_grad_enabled()
+        if training and not backward and self.model is not None and self.model.training \
+           and not getattr(self.model, '_enable_gradient_checkpointing', False) \
+           and not getattr(module, '_ltx2lora_checkpointed', False):
+            raise RuntimeError('weight streaming needs per-block gradient checkpointing while training: a streamed '
+                               'weight saved for the backward would be overwritten in its slot. Call '
+                               'model.set_gradient_checkpointing(True) (`enable_gradient_checkpointing: true`).')
+        self._bring(b, backward, training)
+    return hook
 
-    def restore(self):
-        "Detach, and put every streamed weight back on the device as an ordinary parameter (fp8 storage: dequantized)."
+@patch
+def _bring(self:BlockStreamer, b:int, backward:bool, training:bool):
+    "Bind block b's streamed weights (fetching them if they are not in their slot) and prefetch the next ones."
+    import torch
+    j = self.pos[b]; k = j % self.plan.slots
+    if self.owner[k] != j: self._fetch(j)         # a miss: fetch now (first step, or an unplanned order)
+    cur = torch.cuda.current_stream(self.device) if self.cuda else _HostStream()
+    if self.cuda: cur.wait_event(self.copied[k])
+    pk = self.packs[b]
+    if self.fp8:
+        buf = self.work[j % 2]
+        for name, lin, shape, off, soff in pk['entries']:
+            n = math.prod(shape)
+            q = self.slots[k][off:off + n].view(shape); s = self.slot_scales[k][soff:soff + shape[0]]
+            dst = buf[off:off + n].view(shape)
+            dst.copy_(q); dst.mul_(s[:, None])      # upcast in place: no full-size fp32 temporary
+        src = buf
+    else: src = self.slots[k]
+    if backward:
+        # a recompute stops early (no forward hook), so blocks bound earlier in the backward are unbound here:
+        # their backward is done once this (earlier) block's backward starts
+        for other in [o for o in self._bound if o != b]: self._unbind(other)
+        if not self._end_queued:
+            torch.autograd.Variable._execution_engine.queue_callback(self._end_backward)
+            self._end_queued = True
+    for name, lin, shape, off, _ in pk['entries']:
+        lin.weight.data = src[off:off + math.prod(shape)].view(shape)
+    self._bound.add(b)
+    started = None
+    if self.cuda:
+        started = torch.cuda.Event(); started.record(cur)
+    for jn in self._next_positions(j, backward, training):
+        if self.owner[jn % self.plan.slots] != jn: self._fetch(jn, after=started)
+
+# %% ../nbs/04_offload.ipynb #bshookscd
+@patch
+def _post_hook(self:BlockStreamer, b:int):
+    def hook(module, args, output):
         import torch
-        self.detach()
-        for b, pk in self.packs.items():
-            for name, lin, shape, off, soff in pk['entries']:
-                n = math.prod(shape)
-                w = pk['flat'][off:off + n].view(shape)
-                w = dequantize_fp8_rows(w, pk['scales'][soff:soff + shape[0]], self.compute_dtype) if self.fp8 else w
-                lin.weight.data = w.to(self.device, self.compute_dtype)
-                del lin._apply, lin._ltx2lora_streamed
-        self.packs, self.slots, self.work, self.slot_scales = {}, [], None, None
+        self._unbind(b)
+        if getattr(module, '_ltx2lora_checkpointed', False) and torch.is_grad_enabled() \
+           and torch._C._current_graph_task_id() == -1:
+            # the block recomputes inside its own backward (a compiled block checkpoints itself): no forward
+            # hook runs then, so its weights are bound when the gradient of its output arrives, just before
+            for t in _grad_outputs(output): t.register_hook(self._backward_hook(b))
+    return hook
 
-    def pinned_bytes(self)->int:
-        return sum(pk['flat'].numel() * pk['flat'].element_size() + (pk['rows'] * 4 if self.fp8 else 0) for pk in self.packs.values())
+@patch
+def _backward_hook(self:BlockStreamer, b:int):
+    def hook(grad):
+        if b not in self._bound: self._bring(b, backward=True, training=True)
+    return hook
 
+@patch
+def _unbind(self:BlockStreamer, b:int):
+    "Point block b's streamed parameters back at the NaN placeholder."
+    for name, lin, shape, *_ in self.packs[b]['entries']: lin.weight.data = self._nan.expand(shape)
+    self._bound.discard(b)
+
+@patch
+def _end_backward(self:BlockStreamer):
+    for b in list(self._bound): self._unbind(b)
+    self._end_queued = False
+
+# %% ../nbs/04_offload.ipynb #bsundocd
+@patch
+def detach(self:BlockStreamer):
+    "Remove the hooks and unregister the pinned buffers (the streamed weights stay in `packs`)."
+    import torch
+    for h in self._handles: h.remove()
+    self._handles = []
+    if self.cuda:
+        torch.cuda.synchronize(self.device)
+        for t in self._registered: torch.cuda.cudart().cudaHostUnregister(t.data_ptr())
+    self._registered = []
+    self.attached = False
+
+@patch
+def restore(self:BlockStreamer):
+    "Detach, and put every streamed weight back on the device as an ordinary parameter (fp8 storage: dequantized)."
+    import torch
+    self.detach()
+    for b, pk in self.packs.items():
+        for name, lin, shape, off, soff in pk['entries']:
+            n = math.prod(shape)
+            w = pk['flat'][off:off + n].view(shape)
+            w = dequantize_fp8_rows(w, pk['scales'][soff:soff + shape[0]], self.compute_dtype) if self.fp8 else w
+            lin.weight.data = w.to(self.device, self.compute_dtype)
+            del lin._apply, lin._ltx2lora_streamed
+    self.packs, self.slots, self.work, self.slot_scales = {}, [], None, None
+
+@patch
+def pinned_bytes(self:BlockStreamer)->int:
+    return sum(pk['flat'].numel() * pk['flat'].element_size() + (pk['rows'] * 4 if self.fp8 else 0) for pk in self.packs.values())
+
+# %% ../nbs/04_offload.ipynb #bshelpcd
 def _grad_outputs(output)->list:
     "The tensors of a block's output (a tuple of ltx-core `TransformerArgs`, or tensors) that will receive a gradient."
     import torch
@@ -377,13 +393,3 @@ def use_expandable_segments()->bool:
     try: (setting or torch.cuda.memory._set_allocator_settings)('expandable_segments:True')
     except Exception: return False
     return True
-
-# %% ../nbs/04_offload.ipynb #5d2fd35c
-def _ramtorch_linear_for_peft_check():
-    "A ramtorch `CPUBouncingLinear` built without CUDA (its constructor needs a GPU), to show peft's answer."
-    import torch
-    from ramtorch import Linear
-    lin = Linear.__new__(Linear); torch.nn.Module.__init__(lin)
-    lin.in_features = lin.out_features = 8
-    lin.weight, lin.bias = torch.nn.Parameter(torch.zeros(8, 8)), None
-    return lin
