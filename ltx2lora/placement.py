@@ -204,22 +204,9 @@ def _plan_within(blocks, budget_for, storage_dtype:str)->OffloadPlan:
     return second if second.gpu_overhead_bytes <= first.gpu_overhead_bytes else first
 
 # %% ../nbs/04b_placement.ipynb #b2ef8f5e
-def _plan_at(transformer, # the peft-wrapped `LTXModel`, before streaming
-             connectors, # the text connectors (or None)
-             params:list, # the adapters
-             acceleration, # the config's `acceleration` section
-             optimization, # the config's `optimization` section
-             device:str, # where the run computes
-             video_tokens:int, audio_tokens:int, # of the largest bucket, per sample
-             buckets:int=1, # how many buckets the data has (CUDA graphs need one)
-             text_tokens:int=1024,
-             validation_bytes:int=0, # `sampling_bytes` of validation, 0 without
-             extra_slack:int=0, # more reserve, after a step ran out of memory (`LoraTrainer`)
-             allocator_slack:int|None=None, # None: `ALLOCATOR_SLACK` on CUDA, 0 elsewhere (no caching allocator)
-             per_token_timesteps:bool=True, # first-frame conditioning on
-             batch:int=1, # samples in one pass through the transformer
-            )->Placement:
-    "`plan_training` for passes of `batch` samples."
+def _plan_at(transformer, connectors, params, acceleration, optimization, device, video_tokens, audio_tokens, batch,
+             buckets, text_tokens, validation_bytes, extra_slack, allocator_slack, per_token_timesteps)->Placement:
+    "`plan_training` (its arguments, documented there) for passes of `batch` samples."
     acc, opt = acceleration, optimization
     mode, cuda = _streaming_mode(acc), str(device).startswith('cuda')
     base = transformer.get_base_model() if hasattr(transformer, 'get_base_model') else transformer
@@ -280,16 +267,23 @@ def plan_training(transformer, # the peft-wrapped `LTXModel`, before streaming
                   optimization, # the config's `optimization` section
                   device:str, # where the run computes
                   video_tokens:int, audio_tokens:int, # of the largest bucket, per sample
+                  buckets:int=1, # how many buckets the data has (CUDA graphs need one)
+                  text_tokens:int=1024,
+                  validation_bytes:int=0, # `sampling_bytes` of validation, 0 without
+                  extra_slack:int=0, # more reserve, after a step ran out of memory (`LoraTrainer`)
+                  allocator_slack:int|None=None, # None: `ALLOCATOR_SLACK` on CUDA, 0 elsewhere (no caching allocator)
+                  per_token_timesteps:bool=True, # first-frame conditioning on
                   together:bool=True, # consider passing a step's micro-batches through the transformer together
                   host_ram:int|None=None, # bytes of CPU RAM this process may pin (None: not checked)
-                  **kwargs, # `_plan_at`'s: buckets, text_tokens, validation_bytes, extra_slack, allocator_slack, per_token_timesteps
                  )->Placement:
     "Decide streaming, kept activations, CUDA graphs and micro-batching for a training run from one budget."
-    args = (transformer, connectors, params, acceleration, optimization, device, video_tokens, audio_tokens)
-    one = _plan_at(*args, batch=optimization.batch_size, **kwargs)
+    plan = lambda batch: _plan_at(transformer, connectors, params, acceleration, optimization, device, video_tokens,
+                                  audio_tokens, batch, buckets, text_tokens, validation_bytes, extra_slack,
+                                  allocator_slack, per_token_timesteps)
+    one = plan(optimization.batch_size)
     steps = optimization.gradient_accumulation_steps
     if not together or steps == 1: return one
-    try: joint = _plan_at(*args, batch=optimization.batch_size * steps, **kwargs)
+    try: joint = plan(optimization.batch_size * steps)
     except MemoryError: return one                # only one micro-batch at a time fits
     per_sample = lambda p, n: (p.plan.pcie_bytes_per_step if p.plan is not None else 0) / n
     if per_sample(joint, steps) > per_sample(one, 1): return one
