@@ -70,15 +70,51 @@ def _config(args, info:dict, out_dir:Path)->dict:
     return cfg
 
 
+def _rss_now()->dict:
+    "The process's resident memory by kind (GiB): RssAnon, RssFile, RssShmem."
+    try: status = Path('/proc/self/status').read_text()
+    except OSError: return {}
+    return {line.split(':')[0]: int(line.split()[1]) * 1024 / GiB for line in status.splitlines()
+            if line.split(':')[0] in ('RssAnon', 'RssFile', 'RssShmem')}
+
+
 def _watch_rss(peaks:dict, stop):
     "Sample the process's anonymous and file-backed resident memory (GiB) until `stop` is set; keep the peaks."
     while not stop.wait(0.25):
-        try: status = Path('/proc/self/status').read_text()
-        except OSError: return
-        for line in status.splitlines():
-            k = line.split(':')[0]
-            if k in ('RssAnon', 'RssFile', 'RssShmem'):
-                peaks[k] = max(peaks.get(k, 0), int(line.split()[1]) * 1024 / GiB)
+        for k, v in _rss_now().items(): peaks[k] = max(peaks.get(k, 0), v)
+
+
+def _anonymous_maps(pinned_sizes=())->dict:
+    """Where the process's anonymous resident memory is (GiB): the glibc heap, the pinned weight buffers (mappings whose
+    size is one of `pinned_sizes`, rounded to pages), other mappings by size class, and the largest few."""
+    try: text = Path('/proc/self/smaps').read_text()
+    except OSError: return {}
+    maps, cur = [], None
+    for line in text.splitlines():
+        head = line.split()
+        if '-' in head[0] and len(head) >= 5 and ':' not in head[0]:
+            a, b = (int(x, 16) for x in head[0].split('-'))
+            cur = dict(size=b - a, path=head[5] if len(head) > 5 else '', anon=0); maps.append(cur)
+        elif head[0] == 'Anonymous:' and cur is not None: cur['anon'] = int(head[1]) * 1024
+    pages = {(n + 4095) // 4096 * 4096 for n in pinned_sizes}
+    out = dict(total=0, heap=0, pinned_buffers=0, pinned_count=0, stacks=0, other_small=0, other_64m_plus=0)
+    for m in maps:
+        out['total'] += m['anon']
+        if m['path'] == '[heap]': out['heap'] += m['anon']
+        elif m['path'].startswith('[stack'): out['stacks'] += m['anon']
+        elif any(abs(m['size'] - p) <= 8192 for p in pages): out['pinned_buffers'] += m['anon']; out['pinned_count'] += 1
+        elif m['anon'] >= 64 * 2**20: out['other_64m_plus'] += m['anon']
+        else: out['other_small'] += m['anon']
+    big = sorted((m for m in maps if m['anon']), key=lambda m: -m['anon'])[:8]
+    res = {k: (round(v / GiB, 2) if k != 'pinned_count' else v) for k, v in out.items()}
+    res['largest'] = [f"{m['anon'] / GiB:.2f} of {m['size'] / GiB:.2f} GiB {m['path'] or 'anon'}" for m in big]
+    return res
+
+
+def _pinned_sizes(trainer)->list:
+    "Byte sizes of the streamer's pinned buffers (to tell them apart in `_anonymous_maps`)."
+    s = getattr(trainer, 'streamer', None) or getattr(getattr(trainer, 'placed', None), 'streamer', None)
+    return [t.numel() * t.element_size() for t in getattr(s, '_registered', [])]
 
 
 def _busy_by_stream(prof, wall:float)->str:
@@ -146,6 +182,17 @@ def _profile(trainer, at:int, out:Path, log):
     trainer._joint_losses = types.MethodType(joint_losses, trainer)
 
 
+def _watch_steps(trainer, row:dict, log):
+    "Record the process's anonymous resident memory after each optimizer step (`host_anon_by_step`, GiB); where it is after steps 1 and 3."
+    import types
+    original = trainer._log
+    def log_step(self, m):
+        original(m)
+        row.setdefault('host_anon_by_step', []).append(round(_rss_now().get('RssAnon', 0), 2))
+        if m['step'] in (1, 3): log(f"host memory after step {m['step']}:", json.dumps(_anonymous_maps(_pinned_sizes(trainer))))
+    trainer._log = types.MethodType(log_step, trainer)
+
+
 def run(args):
     import threading, torch
     from ltx2lora.training import LoraTrainer
@@ -188,6 +235,10 @@ def run(args):
                    budget_total_gib=p.budget.total / GiB if p.budget else None,
                    planned_peak_gib=p.gpu_bytes / GiB if p.gpu_bytes is not None else None,
                    resident_block_gib=(p.plan.resident_bytes if p.plan is not None else 0) / GiB)
+        row['host_after_setup'] = dict(_rss_now(), maps=_anonymous_maps(_pinned_sizes(trainer)),
+                                       pinned_gib=sum(_pinned_sizes(trainer)) / GiB)
+        log('host memory after setup:', json.dumps(row['host_after_setup']))
+        _watch_steps(trainer, row, log)
         if cuda: torch.cuda.reset_peak_memory_stats(dev)
         if args.profile_step: _profile(trainer, args.profile_step, Path(args.out).parent/args.name, log)
         res = trainer.fit()
@@ -208,6 +259,9 @@ def run(args):
                    losses=[round(m['loss'], 5) for m in h],
                    gpu_peak_gib_by_step=[round(m.get('gpu_peak_gib', 0), 2) for m in h])
     stop.set()
+    if 'trainer' in locals():
+        row['host_at_end'] = dict(_rss_now(), maps=_anonymous_maps(_pinned_sizes(trainer)))
+        log('host memory at the end:', json.dumps(row['host_at_end']))
     row.update(peak_allocated_gib=torch.cuda.max_memory_allocated(dev) / GiB if cuda else 0.0,
                peak_reserved_gib=torch.cuda.max_memory_reserved(dev) / GiB if cuda else 0.0,
                host_peak_rss_gib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / GiB,
