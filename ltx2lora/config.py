@@ -110,6 +110,15 @@ class _Section(BaseModel):
         super().__pydantic_init_subclass__(**kwargs)
         _document_init(cls)
 
+    @field_validator('*', mode='before')
+    @classmethod
+    def _yaml_switches(cls, v, info):
+        "YAML 1.1 reads an unquoted `off` / `on` as false / true: give a switch field (one allowing 'off') its word back."
+        if not isinstance(v, bool) or (f := cls.model_fields.get(info.field_name)) is None: return v
+        words = [w for a in (get_args(f.annotation) if get_origin(f.annotation) in (Union, types.UnionType) else (f.annotation,))
+                 if get_origin(a) is Literal for w in get_args(a)]
+        return v if 'off' not in words else 'off' if not v else 'on' if 'on' in words else 'auto'
+
 # %% ../nbs/00_config.ipynb #bf913b70
 def _fspath(v):
     "Accept `Path` and other path-like objects where the config stores a path string."

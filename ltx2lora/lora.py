@@ -99,6 +99,7 @@ def load_transformer_weights(model, # `meta_transformer`'s model, or the peft mo
                              model_path:str|Path, # the checkpoint it was built from
                              destination=None, # destination(name, tensor) -> the tensor to keep (moved, or as it is)
                              dtype=None, # floating tensors are cast to this (None: the model's dtype)
+                             loaded=None, # loaded(name) after each tensor is in place (the trainer packs a streamed block once read)
                             ):
     "Fill a meta transformer from its checkpoint one tensor at a time, each tensor going where `destination` sends it."
     import torch
@@ -118,6 +119,7 @@ def load_transformer_weights(model, # `meta_transformer`'s model, or the peft mo
             v = destination(name, v) if destination is not None else v
             if is_param: module._parameters[attr] = torch.nn.Parameter(v, requires_grad=False)
             else: module._buffers[attr] = v
+            if loaded is not None: loaded(name)
     if left := [n for n, (m, a, p) in slots.items() if (m._parameters if p else m._buffers)[a] is not None
                 and (m._parameters if p else m._buffers)[a].is_meta]:
         raise CheckpointError(f'{model_path}: no weights in the file for {left[:5]} ({len(left)} in all)')

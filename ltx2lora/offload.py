@@ -158,6 +158,8 @@ class BlockStreamer:
         self._handles, self._registered = [], []
         self.model = model
         self._bound, self._end_queued = set(), False
+        self.packs = {}                                  # block -> its pinned buffer (`pack`)
+        self._nan = torch.full((1,), float('nan'), dtype=self.compute_dtype, device=self.device)   # placeholder weight
 
 # %% ../nbs/04_offload.ipynb #bspackcd
 @patch
@@ -187,19 +189,26 @@ def _pack(self:BlockStreamer, b:int):
     return dict(entries=entries, flat=flat, scales=scales, numel=offset, rows=soffset)
 
 @patch
+def pack(self:BlockStreamer, b:int):
+    "Pack block `b`'s streamed weights into pinned RAM now and free their originals (the loader calls it once a block is read)."
+    if b in self.packs: return self.packs[b]
+    pk = self.packs[b] = self._pack(b)
+    for name, lin, shape, *_ in pk['entries']:
+        lin.weight.data = self._nan.expand(shape)     # NaN placeholders from now on
+        lin._ltx2lora_streamed = True
+        lin._apply = _skip_streamed_apply.__get__(lin)
+    return_freed_host_memory()                       # the freed copies leave the process's resident memory
+    return pk
+
+
+
+# %% ../nbs/04_offload.ipynb #bsattachcd
+@patch
 def attach(self:BlockStreamer):
     "Pack the streamed weights into pinned RAM, move the rest to the device and install the hooks."
     import torch
     if self.attached: return self
-    self._nan = torch.full((1,), float('nan'), dtype=self.compute_dtype, device=self.device)
-    self.packs = {}
-    for b in self.order:                             # pack a block, then free its original CPU copies at once: the
-        pk = self.packs[b] = self._pack(b)           # host holds the streamed weights once, plus one block
-        for name, lin, shape, *_ in pk['entries']:
-            lin.weight.data = self._nan.expand(shape)   # NaN placeholders from now on
-            lin._ltx2lora_streamed = True
-            lin._apply = _skip_streamed_apply.__get__(lin)
-        return_freed_host_memory()                   # the freed copies leave the process's resident memory
+    for b in self.order: self.pack(b)                # blocks the loader has not packed yet, one by one
     max_numel = max((pk['numel'] for pk in self.packs.values()), default=0)
     max_rows = max((pk['rows'] for pk in self.packs.values()), default=0)
     K = self.plan.slots

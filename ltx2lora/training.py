@@ -13,8 +13,8 @@ from .config import (GUIDE_AV_TARGET_MODULES, ConfigError, ConfigProblem, Traini
                              load_config, save_config)
 from fastcore.basics import patch
 from .core import (atomic_path, atomic_write_text, make_temp, progress, live_locks, FolderLockedError,
-                           check_free_space, is_disk_full, DiskFullError, file_sha256)
-from .offload import BlockStreamer, use_expandable_segments
+                           check_free_space, is_disk_full, DiskFullError, file_sha256, return_freed_host_memory)
+from .offload import BlockStreamer, block_linears, use_expandable_segments
 from .placement import Placement, plan_training, sampling_bytes, module_bytes, check_host_ram, available_ram_bytes
 
 # %% auto #0
@@ -1186,7 +1186,6 @@ def _validation_bytes(self:LoraTrainer)->int:
     "GPU bytes validation sampling needs during the run (0 when it never runs)."
     v, request = self.cfg.validation, getattr(self.validate, 'gpu_request', None)
     if not (v.interval and v.prompts) or request is None: return 0
-    from ltx2lora.offload import block_linears
     lin = block_linears(self.model.get_base_model().transformer_blocks[0])
     return sampling_bytes(video_dim=lin['attn1.to_q'].in_features, audio_dim=lin['audio_attn1.to_q'].in_features, **request())
 
@@ -1211,14 +1210,21 @@ def _host_ram(self:LoraTrainer)->int:
 # %% ../nbs/06_training.ipynb #1oadwe1g
 @patch
 def _load_weights(self:LoraTrainer, device:str, placement:Placement):
-    "Read the transformer's weights (if not yet loaded) one at a time: streamed ones to CPU RAM, the rest to `device`."
+    """Read the transformer's weights (if not yet loaded) one at a time: resident ones to `device`, streamed ones to CPU RAM,
+    where `self.streamer` packs each block into pinned RAM as soon as its last streamed weight is read. So the host holds
+    the pinned weights plus one block, never the whole transformer and its packed copy."""
     from ltx2lora.lora import load_transformer_weights
     base = self.model.get_base_model()
     if not any(t.is_meta for t in base.parameters()): return
-    streamed = {f'transformer_blocks.{b}.{n}.weight' for b, names in
-                (placement.plan.streamed.items() if placement.streamed else ()) for n in names}
-    load_transformer_weights(base, self.cfg.model.model_path, lambda name, t: t if name in streamed else t.to(device),
-                             dtype=self.compute_dtype)
+    left = {b: {f'transformer_blocks.{b}.{n}.weight' for n in names}
+            for b, names in (placement.plan.streamed.items() if placement.streamed else ())}
+    block_of = {name: b for b, names in left.items() for name in names}
+    def loaded(name):
+        if (b := block_of.get(name)) is None: return
+        left[b].discard(name)
+        if not left[b]: self.streamer.pack(b)
+    load_transformer_weights(base, self.cfg.model.model_path, lambda name, t: t if name in block_of else t.to(device),
+                             dtype=self.compute_dtype, loaded=loaded)
 
 # %% ../nbs/06_training.ipynb #306ccfe6
 @patch
@@ -1234,13 +1240,15 @@ def place_models(self:LoraTrainer, device:str, # where the run computes
     if p.streamed:
         self.log(str(p.plan))
         check_host_ram(p.plan, copies=ranks_on_this_machine() if self.dist.active else 1)
-    self._load_weights(device, p)
     if p.streamed:
         if str(device).startswith('cuda'): use_expandable_segments()
         self.streamer = BlockStreamer(self.model.get_base_model().transformer_blocks, p.plan, device=device,
-                                      compute_dtype=self.compute_dtype, model=self.model.get_base_model()).attach()
+                                      compute_dtype=self.compute_dtype, model=self.model.get_base_model())
+    self._load_weights(device, p)
+    if p.streamed: self.streamer.attach()
     self.model.to(device); self.connectors.to(device)   # streamed weights skip `.to()`: they stay in pinned RAM
     pack_parameters(self.params)                      # one buffer: one optimizer kernel call for all adapters
+    return_freed_host_memory()   # the adapters' and connectors' CPU copies, small tensors in the C heap: 2-3 GiB at 19B
     if self.compiled is None:
         self.compiled = compile_blocks(self.model, self.cfg.acceleration.compile, str(device), log=self.log,
                                        keep_activations=p.kept_blocks, cuda_graphs=p.cuda_graphs)
@@ -1312,7 +1320,6 @@ def _replan_after_oom(self:LoraTrainer, error:BaseException):
         self.compiled.restore(); self.compiled = None
     if self.streamer is not None: self.streamer.release(); self.streamer = None
     blocks = self.model.get_base_model().transformer_blocks
-    from ltx2lora.offload import block_linears
     for b, names in (new.plan.streamed.items() if new.plan is not None else ()):
         lins = block_linears(blocks[b])
         for n in names: lins[n].weight.data = lins[n].weight.data.to('cpu')   # the new plan streams it: back to RAM
