@@ -7,8 +7,8 @@
 set -u
 O=${OUT:-.}
 export TORCHINDUCTOR_CACHE_DIR=/tmp/inductor PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 WANDB_MODE=offline MPLBACKEND=Agg
-D=${REAL_SIZE_DIR:-$PWD/.real-size}
 VERSION=${REAL_SIZE_VERSION:-19b}
+D=${REAL_SIZE_DIR:-$PWD/.real-size-$VERSION}   # one folder per model version: a warm machine may hold the other one
 { nvidia-smi --query-gpu=name,memory.total,driver_version,pcie.link.gen.current,pcie.link.width.current --format=csv
   echo "cpus $(nproc)"; free -g; df -h "$PWD" /tmp; python3 -c 'import torch; print("torch", torch.__version__)'; } > $O/host.txt 2>&1
 if [ ! -f $D/prepared.json ]; then

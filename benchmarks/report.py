@@ -39,20 +39,39 @@ def _setting(r)->str:
     elif 'ramtorch_offload_percent' in s: text = f"guide's {float(s['ramtorch_offload_percent']):.0%}"
     elif s.get('offload') == 'off': text = 'none (reference)'
     else: text = s.get('offload', "guide's 60 %")
-    return text + (', bf16 adapters' if s.get('adapter_dtype') == 'bfloat16' else '')
+    return (text + (', bf16 adapters' if s.get('adapter_dtype') == 'bfloat16' else '')
+            + (', fp8 in RAM' if s.get('offload_dtype') == 'fp8' else ''))
+
+
+def _timed(r)->int:
+    "How well a row measured the step: 2 with at least 3 timed steps after the warm-up, 1 with any step, 0 without."
+    n = len(r.get('step_times') or [])
+    return 2 if n >= 5 else 1 if n else 0
 
 
 def newest(rs:list)->list:
-    "The newest row for each (model, cap, setting): what the product does now (`rows` is oldest first)."
+    """The newest row for each (model, cap, setting): what the product does now (`rows` is oldest first). A newer row
+    that timed fewer steps (stopped by its time limit early) does not hide an older one that timed enough."""
     last = {}
-    for r in rs: last[(r['model'], r.get('cap_gib'), _setting(r))] = r
+    for r in rs:
+        if r.get('error', '').startswith('ConfigError'): continue     # never started: the config was refused
+        k = (r['model'], r.get('cap_gib'), _setting(r))
+        if k not in last or _timed(r) >= _timed(last[k]): last[k] = r
     return sorted(last.values(), key=lambda r: (r['model'], r.get('cap_gib') or 1e9, _setting(r)))
+
+
+def _median_step(r):
+    "Median s/step after the warm-up: steps 3 on, or step 2 alone when a row timed only two (the first compiles)."
+    import statistics
+    t = r.get('step_times') or []
+    t = t[2:] or t[1:]
+    return statistics.median(t) if t else None
 
 
 def table(rs:list)->str:
     g = lambda v, f='{:.2f}': '-' if v is None else f.format(v)
     head = ('| date, card | model | cap GiB | streaming | streamed | micro-batches per pass | steps | s/step (GA 2) | s/sample '
-            '| first step s | peak alloc / reserved GiB | host RSS GiB (anon) | PCIe GB/step | validation sample '
+            '| first step s | peak alloc / reserved GiB | host RSS GiB: peak (anon peak / anon training) | PCIe GB/step | validation sample '
             '| first loss / grad norm | result |\n|' + '---|' * 16)
     lines = [head]
     for r in rs:
@@ -60,14 +79,15 @@ def table(rs:list)->str:
         steps = r.get('steps_done') or r.get('steps_recorded') or len(r.get('step_times', []))
         stopped = 'time limit' in err or 'killed by signal: Terminated' in err    # the row's `timeout` (its loader workers die first)
         ok = 'ok' if r.get('ok') else ('out of memory' if 'OutOfMemory' in err else
-                                       f'stopped by its time limit in step {steps + 1}' if stopped else 'failed')
-        steps = r.get('steps_done') or r.get('steps_recorded') or len(r.get('step_times', []))
+                                       (f'all {steps} steps, stopped by its time limit while finishing' if steps >= r.get('steps', 1e9) else
+                                        f'stopped by its time limit in step {steps + 1}') if stopped else 'failed')
         lines.append(f"| {r['date']}, {r['card']} | {r['model']} | {g(r.get('cap_gib'), '{:.0f}')} | {_setting(r)} | "
                      f"{g(r.get('streamed_fraction'), '{:.0%}')} | {r.get('micro_batches_together', 1)} | {steps} | "
-                     f"{g(r.get('median_s_per_step'))} | "
-                     f"{g(r.get('median_s_per_sample'))} | {g(r.get('first_step_s'), '{:.0f}')} | "
+                     f"{g(_median_step(r))} | "
+                     f"{g(_median_step(r) / (r['gradient_accumulation'] * r['batch']) if _median_step(r) else None)} | {g(r.get('first_step_s'), '{:.0f}')} | "
                      f"{g(r.get('peak_allocated_gib'), '{:.1f}')} / {g(r.get('peak_reserved_gib'), '{:.1f}')} | "
-                     f"{g(r.get('host_peak_rss_gib'), '{:.1f}')} ({g(r.get('host_peak_anon_gib'), '{:.1f}')}) | "
+                     f"{g(r.get('host_peak_rss_gib'), '{:.1f}')} ({g(r.get('host_peak_anon_gib'), '{:.1f}')} / "
+                     f"{g((r.get('host_anon_by_step') or [None])[-1], '{:.1f}')}) | "
                      f"{g(r.get('pcie_gb_per_step'), '{:.0f}')} | {'yes' if r.get('validation_samples') else '-'} | "
                      f"{g(r.get('first_loss'), '{:.4f}')} / {g(r.get('first_grad_norm'), '{:.4f}')} | {ok} |")
     return '\n'.join(lines)

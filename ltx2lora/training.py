@@ -1009,6 +1009,7 @@ def _finish(self:LoraTrainer, start_step:int, t_start:float, skipped:int)->Train
     if main:
         save_lora(self.model, lora, config=cfg, dtype=torch.float32 if cfg.checkpoints.precision == 'float32' else torch.bfloat16,
                   metadata={'step': self.step})
+        return_freed_host_memory()
     if self._wandb is not None: self._wandb.finish(); self._wandb = None
     barrier(self.dist)
     return TrainResult(self.output_dir, lora, ckpt, self.metrics_path, self._plot() if main else None, self.step,
@@ -1034,6 +1035,7 @@ def save_checkpoint(self:LoraTrainer)->Path:
     if self.dist.is_main:
         path = write_checkpoint(self.output_dir, self.step, self.model, state, self.cfg, c.precision, c.keep_last_n)
         self._plot()
+    del state; return_freed_host_memory()      # the state's CPU copies (GiBs at 19B) do not stay in the process
     barrier(self.dist)
     return path
 
@@ -1240,15 +1242,17 @@ def place_models(self:LoraTrainer, device:str, # where the run computes
     if p.streamed:
         self.log(str(p.plan))
         check_host_ram(p.plan, copies=ranks_on_this_machine() if self.dist.active else 1)
+    for t in self.params: t.data = t.data.to(device)   # adapters and connectors first, so that their CPU copies are gone
+    self.connectors.to(device); return_freed_host_memory()   # before the block weights arrive (host: pinned + one block)
     if p.streamed:
         if str(device).startswith('cuda'): use_expandable_segments()
         self.streamer = BlockStreamer(self.model.get_base_model().transformer_blocks, p.plan, device=device,
                                       compute_dtype=self.compute_dtype, model=self.model.get_base_model())
     self._load_weights(device, p)
     if p.streamed: self.streamer.attach()
-    self.model.to(device); self.connectors.to(device)   # streamed weights skip `.to()`: they stay in pinned RAM
+    self.model.to(device)                             # the rest; streamed weights skip `.to()`: they stay in pinned RAM
     pack_parameters(self.params)                      # one buffer: one optimizer kernel call for all adapters
-    return_freed_host_memory()   # the adapters' and connectors' CPU copies, small tensors in the C heap: 2-3 GiB at 19B
+    return_freed_host_memory()                        # what loading left in the C heap
     if self.compiled is None:
         self.compiled = compile_blocks(self.model, self.cfg.acceleration.compile, str(device), log=self.log,
                                        keep_activations=p.kept_blocks, cuda_graphs=p.cuda_graphs)
