@@ -12,7 +12,7 @@ D=${REAL_SIZE_DIR:-$PWD/.real-size-$VERSION}   # one folder per model version: a
 { nvidia-smi --query-gpu=name,memory.total,driver_version,pcie.link.gen.current,pcie.link.width.current --format=csv
   echo "cpus $(nproc)"; free -g; df -h "$PWD" /tmp; python3 -c 'import torch; print("torch", torch.__version__)'; } > $O/host.txt 2>&1
 if [ ! -f $D/prepared.json ]; then
-  timeout ${PREPARE_LIMIT:-240} python3 benchmarks/train_bench.py prepare $D --version $VERSION > $O/prepare.txt 2>&1 || { echo "prepare failed"; tail -20 $O/prepare.txt; }
+  timeout ${PREPARE_LIMIT:-240} python3 benchmarks/train_bench.py prepare $D --version $VERSION ${REAL_SIZE_TINY:+--tiny} > $O/prepare.txt 2>&1 || { echo "prepare failed"; tail -20 $O/prepare.txt; }
 fi
 for row in "$@"; do
   IFS=: read -r name cap steps validate sets limit <<< "$row"
