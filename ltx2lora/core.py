@@ -4,7 +4,7 @@
 
 # %% ../nbs/00a_core.ipynb #02d579bd
 from __future__ import annotations
-import contextlib, importlib, json, os, secrets
+import contextlib, importlib, json, logging, os, secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -116,6 +116,14 @@ def return_freed_host_memory()->bool: # True when the C library was asked
     try: libc = ctypes.CDLL('libc.so.6')
     except OSError: return False
     return bool(getattr(libc, 'malloc_trim', None)) and (libc.malloc_trim(0) or True)
+
+# %% ../nbs/00a_core.ipynb #0191ce27
+class _DropMessage(logging.Filter):
+    "Drop the log records whose message starts with `prefix`."
+    def __init__(self, prefix:str): super().__init__(); self.prefix = prefix
+    def filter(self, record)->bool: return not str(record.msg).startswith(self.prefix)
+
+logging.getLogger('bitsandbytes.backends.cpu.ops').addFilter(_DropMessage('Failed to load CPU gemm_4bit_forward'))
 
 # %% ../nbs/00a_core.ipynb #f584187e
 _AUDIO_LAYOUTS = {1: 'mono', 2: 'stereo', 6: '5.1'}

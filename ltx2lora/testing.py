@@ -12,14 +12,14 @@ import numpy as np
 from .core import atomic_path, atomic_write_text, encode_audio_frames
 
 # %% auto #0
-__all__ = ['BROKEN_KINDS', 'SAMPLE_TRIGGER', 'SAMPLE_CLIPS', 'LTX2_MODEL_VERSIONS', 'LTX2_COMPONENTS', 'LTX2_CHECKPOINT_PREFIXES',
-           'FULL_SIZE_VERSIONS', 'FULL_SIZE_CHECKPOINT_NAMES', 'TINY_AUDIOSET_LABELS', 'VALID_CLIPS', 'synthetic_frame',
-           'synthetic_audio', 'write_clip', 'write_broken', 'write_sample_dataset', 'tiny_ltx2_config',
-           'build_tiny_components', 'ltx2_checkpoint_state_dict', 'save_ltx2_checkpoint', 'write_tiny_checkpoint',
-           'ltx2_19b_config', 'ltx2_3_22b_config', 'write_full_size_checkpoint', 'write_synthetic_cache',
-           'write_full_size_fixtures', 'write_tiny_gemma', 'write_tiny_qwen2_5_vl', 'write_tiny_whisper',
-           'write_tiny_audio_tagger', 'write_tiny_captioning_models', 'write_valid_dataset', 'write_fixtures',
-           'tiny_modalities']
+__all__ = ['BROKEN_KINDS', 'SAMPLE_TRIGGER', 'SOUNDS', 'SAMPLE_CLIPS', 'LTX2_MODEL_VERSIONS', 'LTX2_COMPONENTS',
+           'LTX2_CHECKPOINT_PREFIXES', 'FULL_SIZE_VERSIONS', 'FULL_SIZE_CHECKPOINT_NAMES', 'TINY_AUDIOSET_LABELS',
+           'VALID_CLIPS', 'synthetic_frame', 'synthetic_audio', 'write_clip', 'write_broken', 'write_sample_dataset',
+           'tiny_ltx2_config', 'build_tiny_components', 'ltx2_checkpoint_state_dict', 'save_ltx2_checkpoint',
+           'write_tiny_checkpoint', 'ltx2_19b_config', 'ltx2_3_22b_config', 'write_full_size_checkpoint',
+           'write_synthetic_cache', 'write_full_size_fixtures', 'write_tiny_gemma', 'write_tiny_qwen2_5_vl',
+           'write_tiny_whisper', 'write_tiny_audio_tagger', 'write_tiny_captioning_models', 'write_valid_dataset',
+           'write_fixtures', 'tiny_modalities']
 
 # %% ../nbs/00b_testing.ipynb #e60e20bc
 def synthetic_frame(index:int, # frame number
@@ -136,8 +136,10 @@ def write_broken(path:str|Path, # output file
 # %% ../nbs/00b_testing.ipynb #04ac0c66
 SAMPLE_TRIGGER = 'sks_pattern'
 
-def _caption(visual:str)->str:
-    return f'[VISUAL]: {SAMPLE_TRIGGER}. {visual} [SPEECH]: None [SOUNDS]: a steady tone [TEXT]: None'
+SOUNDS = {'tone': 'a steady tone', 'chirp': 'a rising chirp', 'silence': 'silence', None: 'None'}   # what each audio kind sounds like
+
+def _caption(visual:str, sounds:str='a steady tone')->str:
+    return f'[VISUAL]: {SAMPLE_TRIGGER}. {visual} [SPEECH]: None [SOUNDS]: {sounds} [TEXT]: None'
 
 # media path -> (write_clip keyword arguments or a broken kind, what check must say about it)
 SAMPLE_CLIPS = {
@@ -162,7 +164,8 @@ def write_sample_dataset(root:str|Path, # folder to create (videos/ and dataset.
     for media_path, (spec, _) in SAMPLE_CLIPS.items():
         if isinstance(spec, str): write_broken(root/media_path, spec)
         else: write_clip(root/media_path, **spec)
-        lines.append(json.dumps({'media_path': media_path, 'prompt': _caption(f'A white square glides over a colour gradient ({Path(media_path).stem}).')}))
+        sounds = SOUNDS[spec.get('audio', 'tone')] if isinstance(spec, dict) else 'a steady tone'
+        lines.append(json.dumps({'media_path': media_path, 'prompt': _caption(f'A white square glides over a colour gradient ({Path(media_path).stem}).', sounds)}))
     lines += ['{"media_path": "videos/good.mp4", "prompt": "unterminated',                      # not JSON
               json.dumps({'media_path': 'videos/short.mp4'}),                                     # no prompt
               json.dumps({'media_path': '../outside.mp4', 'prompt': _caption('Outside.')}),       # escapes the folder
@@ -897,7 +900,7 @@ def write_valid_dataset(root:str|Path, # folder to create
     lines = []
     for media_path, spec in VALID_CLIPS.items():
         write_clip(root/media_path, **spec)
-        lines.append(json.dumps({'media_path': media_path, 'prompt': _caption(f'A white square glides over a colour gradient, {spec["audio"]} audio.')}))
+        lines.append(json.dumps({'media_path': media_path, 'prompt': _caption('A white square glides over a colour gradient.', SOUNDS[spec['audio']])}))
     return atomic_write_text(root/'dataset.jsonl', '\n'.join(lines) + '\n')
 
 def write_fixtures(root:str|Path, # folder to fill (created if missing)
