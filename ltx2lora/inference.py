@@ -9,8 +9,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 import numpy as np
+# the stages before this one, in order (Gemma, the VAEs and ltx-pipelines load where they are used)
+from .config import load_config
 from .core import atomic_path, atomic_write_json, progress
+from .checkpoint import CheckpointError, load_ltx2_component
+from .latents import resolve_device, encode_prompts, write_mp4, _free_memory
+from .offload import BlockStreamer, use_expandable_segments
 from .placement import plan_sampling, token_counts, check_host_ram, module_bytes
+from .lora import load_transformer, read_lora
 from .training import load_connectors
 
 # %% auto #0
@@ -300,8 +306,6 @@ def encode_first_frame(image:str|Path, # an image file (PNG, JPEG, ...)
 def _check_lora_layers(model, path:Path):
     "Refuse a LoRA file that adapts no layer of `model` (ltx-core would ignore it silently); warn on a partial match."
     import torch
-    from ltx2lora.lora import read_lora
-    from ltx2lora.checkpoint import CheckpointError
     layers, _ = read_lora(path)
     names = {n for n, m in _velocity_model(model).named_modules() if isinstance(m, torch.nn.Linear)}
     missing = sorted(set(layers) - names)
@@ -322,8 +326,6 @@ def load_sampling_transformer(model_path:str|Path, # LTX-2 / LTX-2.3 checkpoint
                              ): # (transformer, `BlockStreamer` or None)
     "The transformer for sampling: LoRA files fused as ltx-pipelines fuses them, optionally with streamed block weights."
     import torch
-    from ltx2lora.lora import load_transformer
-    from ltx2lora.latents import resolve_device
     device, dtype = resolve_device(device), torch.bfloat16 if dtype is None else dtype
     loras = [(Path(p), float(s)) for p, s in loras]
     for p, _ in loras:
@@ -332,14 +334,12 @@ def load_sampling_transformer(model_path:str|Path, # LTX-2 / LTX-2.3 checkpoint
     for p, _ in loras: _check_lora_layers(model, p)
     streamer = None
     if vram_budget_gb is not None:
-        from ltx2lora.offload import BlockStreamer
         check_video_dims(video_dims)
         plan = plan_sampling(model, vram_budget_gb, video_dims, frame_rate, 4 if batch_guidance else 1,
                              storage_dtype=storage_dtype).plan
         if plan.streamed:
             check_host_ram(plan)
             if str(device).startswith('cuda'):
-                from ltx2lora.offload import use_expandable_segments
                 use_expandable_segments()         # a capped card: fragmentation would cost ~2 GiB
             streamer = BlockStreamer(model.transformer_blocks, plan, device=device, compute_dtype=dtype, model=model).attach()
         model.to(device)                      # the rest; streamed weights stay in RAM
@@ -363,7 +363,6 @@ class Decoders:
                  tiling=True, # True: ltx-core's `TilingConfig.default()`; False/None: whole-video decoding; or a `TilingConfig`
                 ):
         import torch
-        from ltx2lora.checkpoint import load_ltx2_component
         load = lambda name, dtype: load_ltx2_component(model_path, name, park, dtype)
         self._setup(load('video_decoder', torch.bfloat16), load('audio_decoder', torch.float32) if audio else None,
                     load('vocoder', torch.float32) if audio else None, device, park, tiling)
@@ -379,7 +378,6 @@ class Decoders:
         return d
 
     def _setup(self, video, audio_decoder, vocoder, device, park, tiling):
-        from ltx2lora.latents import resolve_device
         self.device = resolve_device(device)
         self.park = self.device if park is None else park
         self.video, self.audio_decoder, self.vocoder = video, audio_decoder, vocoder
@@ -394,7 +392,6 @@ class Decoders:
     @contextlib.contextmanager
     def on_device(self, device:str|None=None):
         "Move the decoders to the device (or `device`) for the block (nested blocks move nothing), then back to `park`."
-        from ltx2lora.latents import _free_memory
         device = self.device if device is None else device
         if self._depth == 0:
             for m in self._modules(): m.to(device)
@@ -409,7 +406,6 @@ class Decoders:
     def decode(self, latents:SampleLatents)->DecodedSample:
         "Decode sampled latents (call inside `on_device()` to decode several without moving the models each time)."
         import torch
-        from ltx2lora.latents import _free_memory
         try: return self._decode(latents, self.device, self.tiling)
         except torch.OutOfMemoryError:
             if not str(self.device).startswith('cuda') or self._depth: raise
@@ -490,7 +486,6 @@ def write_sample(sample:DecodedSample,
                 )->dict: # {'mp4', 'frames', 'spectrogram' (None without sound)}
     "Write the mp4 (H.264 + AAC), a PNG frame strip and a spectrogram PNG."
     from PIL import Image
-    from ltx2lora.latents import write_mp4
     mp4 = Path(mp4_path)
     f = sample.frames
     if f.shape[1] % 2 or f.shape[2] % 2: f = f[:, :f.shape[1] // 2 * 2, :f.shape[2] // 2 * 2]
@@ -528,9 +523,6 @@ def prepare_validation(config, # a `TrainingConfig`, dict, YAML file or YAML tex
                       )->ValidationSet:
     "Encode the validation prompts (and first-frame images) once, before training."
     import torch
-    from ltx2lora.config import load_config
-    from ltx2lora.checkpoint import load_ltx2_component
-    from ltx2lora.latents import resolve_device, encode_prompts, _free_memory
     cfg = load_config(config)
     v, model_path = cfg.validation, cfg.model.model_path
     if not v.prompts: raise ValueError('validation.prompts is empty: nothing to sample; add prompts or set validation.interval: null')
@@ -538,7 +530,6 @@ def prepare_validation(config, # a `TrainingConfig`, dict, YAML file or YAML tex
         raise NotImplementedError('validation for video_to_video (reference videos) is not implemented; set validation.interval: null')
     device = resolve_device(device)
     if device.startswith('cuda'):
-        from ltx2lora.offload import use_expandable_segments
         use_expandable_segments()             # before the first allocation of a training run under a memory cap
     w, h, f = check_video_dims(v.video_dims, 'validation.video_dims')
     if conditions is None:
@@ -621,7 +612,6 @@ def validation_hook(config, # the training config (anything `load_config` takes)
                     show_progress:bool=False,
                    )->ValidationHook|None: # None when validation is off (no `validation.interval` or no prompts)
     "Prepare validation before training (Gemma, connectors, VAE encoder loaded and freed now) and return the hook."
-    from ltx2lora.config import load_config
     cfg = load_config(config)
     if not cfg.validation.interval or not cfg.validation.prompts: return None
     if cfg.validation.skip_initial_validation and cfg.validation.interval > cfg.optimization.steps:
@@ -683,7 +673,6 @@ def comparison_widget(comparison:Comparison):
     return W.VBox([pick, title, strip, video])
 
 def _encode_texts(model_path, text_encoder_path, prompt, negative_prompt, conditions, device, max_length):
-    from ltx2lora.latents import encode_prompts, _free_memory
     if conditions is None:
         if prompt is None: raise ValueError('give a prompt (with a text encoder) or precomputed conditions')
         if text_encoder_path is None: raise ValueError('--text-encoder-path (the Gemma 3 folder) is needed to encode the prompt')
@@ -712,7 +701,6 @@ def compare_checkpoints(model_path:str|Path, # LTX-2 checkpoint
                        )->Comparison:
     "Sample one prompt with one seed for each checkpoint (and the base model), side by side."
     import torch
-    from ltx2lora.latents import resolve_device, _free_memory
     from ltx_pipelines.utils.constants import DEFAULT_NEGATIVE_PROMPT, detect_params
     device, out_dir = resolve_device(device), Path(out_dir)
     w, h, f = check_video_dims(video_dims)
@@ -725,7 +713,6 @@ def compare_checkpoints(model_path:str|Path, # LTX-2 checkpoint
                              conditions, device, max_length)
     first = None
     if image is not None:
-        from ltx2lora.checkpoint import load_ltx2_component
         enc = load_ltx2_component(model_path, 'video_encoder', device, torch.bfloat16)
         first = encode_first_frame(image, enc, w, h).cpu(); del enc; _free_memory(device)
     latents, labels = [], _labels(specs)
@@ -791,7 +778,6 @@ def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
           )->dict|Comparison: # `write_sample`'s dict (+ 'seconds'), or the `Comparison`
     "`ltx2lora sample`: sample a video with sound from a prompt, with LoRA files fused as ltx-pipelines fuses them."
     import torch
-    from ltx2lora.latents import resolve_device, _free_memory
     from ltx_pipelines.utils.constants import DEFAULT_NEGATIVE_PROMPT, detect_params
     t0 = time.time()
     device = resolve_device(device)
@@ -816,7 +802,6 @@ def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
     pos, neg = _encode_texts(model_path, text_encoder_path, prompt, negative_prompt, conditions, device, max_length)
     first = None
     if image is not None:
-        from ltx2lora.checkpoint import load_ltx2_component
         enc = load_ltx2_component(model_path, 'video_encoder', device, torch.bfloat16)
         first = encode_first_frame(image, enc, dims[0], dims[1]).cpu(); del enc; _free_memory(device)
     model, streamer = load_sampling_transformer(model_path, loras, device, None, vram_budget_gb, video_dims=dims,

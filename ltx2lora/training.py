@@ -9,13 +9,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 import numpy as np
+from fastcore.basics import patch
+# the stages before this one, in order (optional extras: bitsandbytes, wandb, matplotlib load where they are used)
 from .config import (GUIDE_AV_TARGET_MODULES, ConfigError, ConfigProblem, TrainingConfig, check_paths,
                              load_config, save_config)
-from fastcore.basics import patch
 from .core import (atomic_path, atomic_write_text, make_temp, progress, live_locks, FolderLockedError,
                            check_free_space, is_disk_full, DiskFullError, file_sha256, return_freed_host_memory)
+from .checkpoint import load_ltx2_component
+from .latents import complete_samples, check_cache_hashes, load_cached_sample, resolve_device
 from .offload import BlockStreamer, block_linears, use_expandable_segments
+from .speed import compile_blocks
 from .placement import Placement, plan_training, sampling_bytes, module_bytes, check_host_ram, available_ram_bytes
+from .lora import (add_lora, checkpoint_is_fp8, load_lora, load_transformer, load_transformer_weights, lora_parameters,
+                           materialize_adapters, meta_transformer, pack_parameters, packed_buffer, save_lora, GradientBuffer)
+from .distributed import (average_gradients, barrier, broadcast_parameters, close_distributed, gather_objects,
+                                  init_distributed, mean_over_ranks, rank_batches, ranks_on_this_machine)
 
 # %% auto #0
 __all__ = ['TIMESTEP_SAMPLERS', 'STATE_FORMAT', 'precomputed_root', 'CachedDataset', 'check_cached_samples', 'BucketBatchSampler',
@@ -50,7 +58,6 @@ class CachedDataset:
                  model_path:str|Path|None=None, # the checkpoint being trained: caches made by another one are stale
                  channels:dict|None=None, # what the model takes (`check_cached_samples`); None: shapes not checked against it
                 ):
-        from ltx2lora.latents import complete_samples, check_cache_hashes
         self.root, self.with_audio = precomputed_root(root), with_audio
         if not (self.root/'latents').is_dir():
             raise FileNotFoundError(f'{self.root}: no latents/ folder; run preprocessing first (`ltx2lora preprocess`), '
@@ -71,7 +78,6 @@ class CachedDataset:
     def __len__(self): return len(self.samples)
 
     def __getitem__(self, i:int)->dict:
-        from ltx2lora.latents import load_cached_sample
         return load_cached_sample(self.root, self.samples[i], with_audio=self.with_audio)
 
     def __repr__(self):
@@ -157,7 +163,6 @@ def load_connectors(model_path:str|Path, # the LTX-2 checkpoint
                    ): # ltx-core `EmbeddingsProcessor` without its feature extractor, frozen, eval mode
     "The checkpoint's text connectors (video and audio), frozen; the feature extractor is dropped (preprocessing ran it)."
     import torch
-    from ltx2lora.checkpoint import load_ltx2_component
     proc = load_ltx2_component(model_path, 'embeddings_processor', device=device,
                                dtype=torch.bfloat16 if dtype is None else dtype)
     proc.feature_extractor = None
@@ -453,7 +458,6 @@ class _PackedRun:
     "Consecutive adapters whose values, gradients and 8-bit states are each one stretch of memory, laid out alike."
     def __init__(self, optimizer, first:int, params:list):
         import torch
-        from ltx2lora.lora import packed_buffer
         states, isz = optimizer.state, params[0].element_size()
         pbuf, gbuf = packed_buffer(params[0]), packed_buffer(params[0].grad)
         offset = lambda q: (q.data_ptr() - pbuf.data_ptr()) // isz
@@ -492,7 +496,6 @@ class _PackedRun:
 def _packed_runs(optimizer, gindex:int, group:dict, overrides)->list:
     "The `_PackedRun`s of a parameter group: adapters packed by `pack_parameters` with gradients in a `GradientBuffer`."
     import torch
-    from ltx2lora.lora import packed_buffer
     states, runs, cur = optimizer.state, [], []
     def fits(q):                                         # one kernel call makes bitsandbytes' own update for q
         st, g = states.get(q), q.grad
@@ -609,7 +612,6 @@ def write_checkpoint(output_dir:str|Path, # the run's `output_dir`
                     )->Path: # the checkpoint folder
     "Write `checkpoints/step_{step:06d}/` atomically (temporary folder + rename), then prune to `keep_last_n`."
     import torch
-    from ltx2lora.lora import save_lora
     root = Path(output_dir)/'checkpoints'
     root.mkdir(parents=True, exist_ok=True)
     final = root/f'step_{step:06d}'
@@ -777,9 +779,6 @@ class LoraTrainer:
                  log:Callable=print, # where messages go
                 ):
         import torch
-        from ltx2lora.latents import resolve_device
-        from ltx2lora.lora import GradientBuffer
-        from ltx2lora.distributed import init_distributed
         self.cfg = cfg = load_config(config)
         if probs := _unsupported(cfg): raise ConfigError(probs, 'this ltx2lora version')
         probs = check_paths(cfg, need_text_encoder=False, raise_error=False)
@@ -839,9 +838,6 @@ def _resume_point(self:LoraTrainer, resume:bool)->Path|None:
 def _build_models(self:LoraTrainer):
     "The transformer with its adapters (structure only: weights load in `place_models`) and the text connectors."
     import torch
-    from ltx2lora.lora import (load_transformer, meta_transformer, materialize_adapters, checkpoint_is_fp8, add_lora,
-                               load_lora, lora_parameters)
-    from ltx2lora.distributed import broadcast_parameters
     cfg, acc, opt = self.cfg, self.cfg.acceleration, self.cfg.optimization
     # the transformer's structure only (meta device): its weights load in `place_models`, each straight to where the
     # placement puts it; an fp8 file kept in fp8 loads whole (ltx-core's upcasting layers)
@@ -867,7 +863,6 @@ def _batches(self:LoraTrainer):
     "Collated batches forever, from the saved (epoch, position); advances them as batches are used."
     import torch
     from torch.utils.data import DataLoader, default_collate
-    from ltx2lora.distributed import rank_batches
     workers, loader = self.cfg.data.num_dataloader_workers, None
     while True:
         mine = rank_batches(self.batches.epoch(self.epoch), self.position, self.dist)   # this rank's, one per round
@@ -915,7 +910,6 @@ def losses(self:LoraTrainer, batch:dict, sigma=None, generator=None)->dict:
 @patch
 def _begin(self:LoraTrainer):
     "Rank 0 makes the output folder (config, metrics so far, W&B); the others wait until it is ready."
-    from ltx2lora.distributed import barrier
     if self.dist.is_main:
         self.output_dir.mkdir(parents=True, exist_ok=True)
         save_config(self.cfg, self.output_dir/'training_config.yaml')
@@ -945,7 +939,6 @@ def _skip_step(self:LoraTrainer, parts:list, finite:bool):
 def _step_metrics(self:LoraTrainer, parts:list, norm, lr:float, t0:float)->dict:
     "The line `metrics.jsonl` gets for a step: losses (mean over micro-batches and ranks), lr, gradient norm, time, GPU peak."
     import torch
-    from ltx2lora.distributed import mean_over_ranks
     mean = lambda k: float(np.mean([p[k] for p in parts]))
     losses = mean_over_ranks(dict(loss=mean('total'), video_loss=mean('video'),
                                   audio_loss=mean('audio') if self.with_audio else None), self.dist)
@@ -963,7 +956,6 @@ def fit(self:LoraTrainer, steps:int|None=None, # stop after this many optimizer 
        )->TrainResult:
     "Train up to `steps`, with checkpoints, logs and validation; resume-safe."
     import torch
-    from ltx2lora.distributed import average_gradients
     cfg, opt = self.cfg, self.cfg.optimization
     total = opt.steps if steps is None else min(steps, opt.steps)
     t_start, start_step, skipped = time.time(), self.step, 0
@@ -1001,8 +993,6 @@ def fit(self:LoraTrainer, steps:int|None=None, # stop after this many optimizer 
 def _finish(self:LoraTrainer, start_step:int, t_start:float, skipped:int)->TrainResult:
     "The last checkpoint (if this run trained), the final LoRA file, W&B closed: the run's result."
     import torch
-    from ltx2lora.distributed import barrier
-    from ltx2lora.lora import save_lora
     cfg, main, done = self.cfg, self.dist.is_main, checkpoint_dirs(self.output_dir)
     ckpt = self.save_checkpoint() if self.step > start_step or not done else done[-1]
     lora = self.output_dir/'lora_weights.safetensors'
@@ -1020,7 +1010,6 @@ def _finish(self:LoraTrainer, start_step:int, t_start:float, skipped:int)->Train
 # %% ../nbs/06_training.ipynb #ltckptcd
 @patch
 def _state(self:LoraTrainer)->dict:
-    from ltx2lora.distributed import gather_objects
     return dict(optimizer=self.optimizer.state_dict(), scheduler=self.scheduler.state_dict(), epoch=self.epoch,
                 position=self.position, seed=self.cfg.seed, nonfinite=self.nonfinite, wandb_id=self.wandb_id,
                 world_size=self.dist.world_size, rank_rng=gather_objects(_rng_state(), self.dist))
@@ -1028,7 +1017,6 @@ def _state(self:LoraTrainer)->dict:
 @patch
 def save_checkpoint(self:LoraTrainer)->Path:
     "Write a checkpoint of the current step (and refresh loss.png); with several ranks, rank 0 writes it."
-    from ltx2lora.distributed import barrier
     c = self.cfg.checkpoints
     state = self._state()                     # every rank takes part (their random states are gathered)
     path = self.output_dir/'checkpoints'/f'step_{self.step:06d}'
@@ -1094,7 +1082,6 @@ def _init_wandb(self:LoraTrainer):
 @patch
 def _validate(self:LoraTrainer):
     "Validation samples at this step: rank 0 samples (eagerly: the compiled blocks are for training), the others wait."
-    from ltx2lora.distributed import barrier
     try:
         if self.dist.is_main:
             park = getattr(self, 'placed', None) is not None and self.placed.park_for_validation
@@ -1206,7 +1193,6 @@ def placement(self:LoraTrainer, device:str|None=None, # default: the trainer's d
 @patch
 def _host_ram(self:LoraTrainer)->int:
     "CPU RAM this process may pin: what the OS has available, shared by the ranks on this machine."
-    from ltx2lora.distributed import ranks_on_this_machine
     return available_ram_bytes() // (ranks_on_this_machine() if self.dist.active else 1)
 
 # %% ../nbs/06_training.ipynb #1oadwe1g
@@ -1215,7 +1201,6 @@ def _load_weights(self:LoraTrainer, device:str, placement:Placement):
     """Read the transformer's weights (if not yet loaded) one at a time: resident ones to `device`, streamed ones to CPU RAM,
     where `self.streamer` packs each block into pinned RAM as soon as its last streamed weight is read. So the host holds
     the pinned weights plus one block, never the whole transformer and its packed copy."""
-    from ltx2lora.lora import load_transformer_weights
     base = self.model.get_base_model()
     if not any(t.is_meta for t in base.parameters()): return
     left = {b: {f'transformer_blocks.{b}.{n}.weight' for n in names}
@@ -1234,9 +1219,6 @@ def place_models(self:LoraTrainer, device:str, # where the run computes
                  placement:Placement|None=None, # default: `self.placement(device)`
                 ):
     "Carry out the placement: load the weights where it puts them, stream, move the rest, pack the adapters, compile."
-    from ltx2lora.lora import pack_parameters
-    from ltx2lora.speed import compile_blocks
-    from ltx2lora.distributed import ranks_on_this_machine
     p = self.placed = placement or self.placement(device)
     for line in [str(p.budget)] * (p.budget is not None) + p.notes: self.log(line)
     if p.streamed:
@@ -1380,7 +1362,6 @@ def train(config:TrainingConfig|dict|str|Path, # a config object, a dict, a YAML
           steps:int|None=None, # stop early after this many steps in all (a later run resumes)
          )->TrainResult:
     "Train a LoRA as the config says; validation samples when given the hook (`ltx2lora train` makes it: `07_inference`)."
-    from ltx2lora.distributed import close_distributed
     trainer = LoraTrainer(config, device=device, resume=resume, show_progress=show_progress, validate=validate)
     try: return trainer.fit(steps)
     finally: close_distributed(trainer.dist)
