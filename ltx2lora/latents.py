@@ -7,7 +7,9 @@ from __future__ import annotations
 import contextlib, gc, hashlib, json, re, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Callable, Iterable
+from fastcore.basics import patch
 from .core import (atomic_path, atomic_write_json, atomic_torch_save, progress, require_torch_companion,
                            parse_shard, local_rank, shard_items, folder_lock, live_locks, FolderLockedError, file_sha256,
                            DiskFullError)
@@ -887,7 +889,7 @@ def _first_frame_time(path:Path)->float:
         for fr in c.decode(video=0): return fr.time or 0.
     return 0.
 
-# %% ../nbs/03_latents.ipynb #283ee44d
+# %% ../nbs/03_latents.ipynb #bfc1dc5e
 _ONLY = {'videos': ('latents',), 'audio': ('audio_latents',), 'captions': ('conditions',)}
 
 def _reuse_or(section:dict, path:Path, compute:Callable, keys:Iterable|None=None):
@@ -898,6 +900,202 @@ def _reuse_or(section:dict, path:Path, compute:Callable, keys:Iterable|None=None
     section.clear(); section.update(stamp=stamp, fingerprint=compute())
     return section['fingerprint']
 
+class _CacheRun:
+    "One `preprocess` call: its checked options (`o`), the manifest it keeps up to date, what it plans and does per sample."
+    def __init__(self, o): self.o, self.t0 = o, time.time()
+
+# %% ../nbs/03_latents.ipynb #2a6fec6d
+@patch
+def _open(self:_CacheRun):
+    o = self.o
+    root = self.root = Path(o.output_dir) if o.output_dir else o.dataset.parent/'.precomputed'
+    root.mkdir(parents=True, exist_ok=True)
+    shards = self.shards = read_shard_manifests(root)
+    self.mine = MANIFEST_NAME if o.count == 1 else shard_manifest_name(o.index, o.count)   # the manifest this process writes
+    if o.count > 1 and (other := [shard_manifest_name(*k) for k in shards if k[1] != o.count]):
+        raise CacheError(f'{root}: {", ".join(other)} left by a run in another number of shards; finish that run (its '
+                         f'`--shard I/N`), or run `ltx2lora preprocess` without --shard to merge it, before running in {o.count} shards')
+    base_manifest = (root/MANIFEST_NAME).read_bytes() if (root/MANIFEST_NAME).exists() else b''
+    m = self.m = read_manifest(root) or _new_manifest(o.dataset.resolve())
+    self.shard_notes = []
+    if o.count == 1 and shards: self.shard_notes = _absorb_shards(m, shards)          # an unsharded run merges what shards left
+    elif (o.index, o.count) in shards: _absorb_shards(m, {(o.index, o.count): shards[o.index, o.count]})  # a shard run again: resume
+    comps = ('video_encoder', 'audio_encoder', 'feature_extractor')
+    self.fprints = _reuse_or(m.setdefault('model', {}), Path(o.model_path), lambda: checkpoint_fingerprints(o.model_path, comps), comps)
+    self.text = dict(precision='int8' if o.load_text_encoder_in_8bit else 'bf16', max_length=o.max_text_length, fingerprint=None)
+    if o.text_encoder_path is not None:
+        self.text['fingerprint'] = _reuse_or(m.setdefault('text_encoder', {}), Path(o.text_encoder_path),
+                                             lambda: text_encoder_fingerprint(o.text_encoder_path))
+    m['dataset'] = str(o.dataset.resolve())
+    m['settings'] = dict(resolution_buckets=[str(b) for b in o.buckets], with_audio=o.with_audio, only=o.only, device=o.device,
+                         load_text_encoder_in_8bit=o.load_text_encoder_in_8bit, vae_tiling=o.vae_tiling,
+                         silence_for_missing_audio=o.silence_for_missing_audio, max_text_length=o.max_text_length,
+                         text_batch_size=o.text_batch_size, lora_trigger=o.lora_trigger)
+    digest = lambda b: hashlib.sha256(b).hexdigest()
+    self.plan_key = digest(json.dumps([digest(o.dataset.read_bytes()), digest(base_manifest), self.fprints, self.text, o.force,
+                                       o.count, {k: v for k, v in m['settings'].items() if k != 'device'}], sort_keys=True).encode())[:16]
+
+# %% ../nbs/03_latents.ipynb #74a0edb8
+@patch
+def _plan(self:_CacheRun):
+    o, m = self.o, self.m
+    entries, self.bad = read_dataset(o.dataset)
+    m['dataset_problems'] = [[where, str(p)] for where, p in self.bad]
+    samples, plans = self.samples, self.plans = m['samples'], {}
+    base = o.dataset.parent.resolve()
+    trigger = f'{o.lora_trigger.strip()} ' if o.lora_trigger else ''
+    first = {}   # sample -> (dataset entry, media path); a repeated line: read_dataset reported it, the first one counts
+    for e in entries:
+        rel = e.path.relative_to(base).as_posix()
+        first.setdefault(sample_name(rel), (e, rel))
+    for name, (e, rel) in first.items(): samples.setdefault(name, {})['media_path'] = rel
+    order = self.order = shard_items(first, (o.index, o.count))   # the samples this process caches: all, or its shard's
+    for name in progress(order, desc='checking clips', disable=not o.show_progress or None):
+        e, s = first[name][0], samples[name]
+        plans[name] = _plan_sample(s, e.path, trigger + (e.prompt or ''), o.buckets, self.fprints, self.text, o.wanted,
+                                   o.with_audio, o.silence_for_missing_audio, o.force, self.root, name)
+        _finish_sample(s, o.needed, plans[name]['verdict'])
+    for name, s in samples.items():
+        if name not in first: s.update(status='removed', reason=f'no longer in {o.dataset.name}')
+    if o.count > 1: m['shard'] = dict(index=o.index, count=o.count, plan=self.plan_key, finished=False, samples=order)
+    _write_manifest(self.root, m, self.mine)
+    if o.count == 1:                 # what the shard manifests said is in manifest.json now
+        for k in self.shards: (self.root/shard_manifest_name(*k)).unlink(missing_ok=True)
+    self.work = {p: dict(encoded=0, reused=0, failed=0) for p in o.wanted}
+    self.corrupt = [(f'{p}/{n}', p in o.wanted) for n in order for p in plans[n]['corrupt']]
+    for name in order:
+        for p in o.wanted:
+            if plans[name]['verdict'] is None and p not in plans[name]['todo']: self.work[p]['reused'] += 1
+
+@patch
+def _record(self:_CacheRun, phase:str, names:list):
+    for n in names: _finish_sample(self.samples[n], self.o.needed, self.plans[n]['verdict'])
+    _write_manifest(self.root, self.m, self.mine)
+    if self.o.on_sample is not None:
+        for n in names: self.o.on_sample(phase, n, self.samples[n]['status'])
+
+# %% ../nbs/03_latents.ipynb #e3ca8a9d
+@patch
+def _encode_prompts(self:_CacheRun):
+    o, samples, plans, work = self.o, self.samples, self.plans, self.work
+    todo = [n for n in self.order if 'conditions' in plans[n]['todo']]
+    if not todo: return
+    te = load_text_encoder(o.text_encoder_path, o.device, in_8bit=o.load_text_encoder_in_8bit, max_length=o.max_text_length,
+                           show_progress=o.show_progress)
+    fe = load_feature_extractor(o.model_path, o.device, stream=o.device.startswith('cuda') and not o.load_text_encoder_in_8bit)
+    try:
+        batches = [todo[i:i + o.text_batch_size] for i in range(0, len(todo), o.text_batch_size)]
+        for batch in progress(batches, desc='prompts (Gemma 3)', disable=not o.show_progress or None):
+            t = time.time()
+            try:
+                ids, mask = tokenize_prompts(te, [plans[n]['prompt'] for n in batch])
+                for n, k in zip(batch, prompt_token_counts(te, [plans[n]['prompt'] for n in batch])):
+                    if k > o.max_text_length:
+                        samples[n]['notes'].append(f'prompt of {k} Gemma tokens cut to the first {o.max_text_length} '
+                                                   '(max_text_length): shorten the caption, or it trains on a part of it')
+                        warnings.warn(f'{n}: {samples[n]["notes"][-1]}')
+                conds = prompt_conditions(fe, *gemma_hidden_states(te, ids, mask))
+            except Exception as e:
+                for n in batch: _part_failed(samples[n], 'conditions', _reason(e)); work['conditions']['failed'] += 1
+                _free_memory(o.device)
+            else:
+                for n, c in zip(batch, conds):
+                    atomic_torch_save(c, self.root/'conditions'/n)
+                    _part_done(samples[n], 'conditions', plans[n]['identity']['conditions'], c['video_prompt_embeds'],
+                               (time.time() - t) / len(batch), path=self.root/'conditions'/n)
+                    work['conditions']['encoded'] += 1
+            self._record('conditions', batch)
+    finally:
+        del te, fe
+        _free_memory(o.device)
+
+# %% ../nbs/03_latents.ipynb #d5daf765
+@patch
+def _encode_video_of(self:_CacheRun, n:str, encoder)->tuple: # (first frame's time or None, whether it worked)
+    p, s, t = self.plans[n], self.samples[n], time.time()
+    try:
+        frames, start, _ = read_clip_frames(p['path'], p['bucket'])   # its notes are the plan's
+        z = encode_video(encoder, frames_to_video_tensor(frames), self.o.vae_tiling, self.o.tile_size, self.o.tile_overlap)
+        atomic_torch_save(dict(latents=z, num_frames=int(z.shape[1]), height=int(z.shape[2]), width=int(z.shape[3]),
+                               fps=float(p['info'].fps)), self.root/'latents'/n)
+        _part_done(s, 'latents', p['identity']['latents'], z, time.time() - t, path=self.root/'latents'/n)
+        self.work['latents']['encoded'] += 1
+        return start, True
+    except DiskFullError: raise          # every next sample would fail too: stop, saying so
+    except Exception as e:
+        _part_failed(s, 'latents', _reason(e)); self.work['latents']['failed'] += 1
+        _free_memory(self.o.device)
+        return None, False
+
+@patch
+def _encode_audio_of(self:_CacheRun, n:str, encoder, processor, start:float|None):
+    import torch
+    p, s, t = self.plans[n], self.samples[n], time.time()
+    try:
+        if start is None: start = _first_frame_time(p['path'])
+        seconds = p['bucket'].frames / p['info'].fps
+        got = read_clip_audio(p['path'], start, seconds)
+        if got is None: wave, rate, notes = torch.zeros(2, int(round(seconds * encoder.sample_rate))), encoder.sample_rate, []
+        else: wave, rate, notes = got
+        a = encode_audio(encoder, wave, rate, processor)
+        atomic_torch_save(a, self.root/'audio_latents'/n)
+        _part_done(s, 'audio_latents', p['identity']['audio_latents'], a['latents'], time.time() - t,
+                   [x for x in notes if 'padded' in x], path=self.root/'audio_latents'/n)
+        self.work['audio_latents']['encoded'] += 1
+    except DiskFullError: raise
+    except Exception as e:
+        _part_failed(s, 'audio_latents', _reason(e)); self.work['audio_latents']['failed'] += 1
+
+# %% ../nbs/03_latents.ipynb #b6df7f56
+@patch
+def _encode_clips(self:_CacheRun):
+    o, plans = self.o, self.plans
+    todo = [n for n in self.order if plans[n]['todo'] & {'latents', 'audio_latents'}]
+    if not todo: return
+    want_video = any('latents' in plans[n]['todo'] for n in todo)
+    want_audio = any('audio_latents' in plans[n]['todo'] for n in todo)
+    enc = load_vae_encoders(o.model_path, o.device, video=want_video, audio=want_audio)
+    processor = None
+    if want_audio:
+        require_torch_companion('torchaudio', 'encoding audio (the log-mel spectrogram)')
+        from ltx_core.model.audio_vae import AudioProcessor
+        a = enc['audio_encoder']
+        processor = AudioProcessor(target_sample_rate=a.sample_rate, mel_bins=a.mel_bins,
+                                   mel_hop_length=a.mel_hop_length, n_fft=a.n_fft).to(o.device)
+    try:
+        for n in progress(todo, desc='clips (VAE)', disable=not o.show_progress or None):
+            start, video_ok = None, True
+            if 'latents' in plans[n]['todo']: start, video_ok = self._encode_video_of(n, enc['video_encoder'])
+            if 'audio_latents' in plans[n]['todo']:
+                if video_ok: self._encode_audio_of(n, enc['audio_encoder'], processor, start)
+                else: self.samples[n]['parts']['audio_latents'].update(status='pending', reason='not encoded: the video failed')
+            self._record('clips', [n])
+    finally:
+        del enc, processor
+        _free_memory(o.device)
+
+# %% ../nbs/03_latents.ipynb #d7ff5685
+@patch
+def _close(self:_CacheRun)->PreprocessSummary:
+    o, m, notes = self.o, self.m, self.shard_notes
+    manifest = self.root/MANIFEST_NAME
+    if o.count == 1: _write_manifest(self.root, m)
+    else:
+        m['shard']['finished'] = True
+        _write_manifest(self.root, m, self.mine)
+        merged, missing = _merge_shards(self.root, o.count, self.plan_key, o.index)
+        if merged: notes.append(f'all {o.count} shards finished: merged into {manifest}')
+        else:
+            manifest = self.root/self.mine
+            notes.append(f'shard {o.index} of {o.count} finished; {MANIFEST_NAME} is written when every shard has, but '
+                         + '; '.join(why for _, why in missing) + '. Run '
+                         + ' and '.join(f'`ltx2lora preprocess ... --shard {i}/{o.count}`' for i, _ in missing)
+                         + ' (the last shard to finish merges them), or run without --shard to merge what is there and redo the rest')
+    return PreprocessSummary(self.root, manifest, {n: (self.samples[n]['status'], self.samples[n]['reason']) for n in self.order},
+                             self.work, [(w, str(p)) for w, p in self.bad], time.time() - self.t0, (o.index, o.count),
+                             notes, self.corrupt)
+
+# %% ../nbs/03_latents.ipynb #a5493fb0
 def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, paths relative to its folder)
                resolution_buckets:str|list, # "704x384x97" or "768x512x49;512x512x97", or a list of those / of `Bucket`s
                model_path:str|Path, # LTX-2 single-file checkpoint (ltx-2-19b-dev.safetensors, fp8, LTX-2.3)
@@ -919,8 +1117,6 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
                shard:str|tuple|None=None, # "I/N" or (I, N): this process does shard I of N (from 0); None: torchrun's RANK/WORLD_SIZE, or all
               )->PreprocessSummary:
     "Cache video latents, audio latents and prompt embeddings for a dataset, consistently and resumably."
-    import torch
-    t0 = time.time()
     dataset = Path(dataset)
     if not dataset.is_file(): raise FileNotFoundError(f'{dataset}: dataset file not found')
     if isinstance(resolution_buckets, str): buckets = parse_buckets(resolution_buckets)
@@ -941,172 +1137,9 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
     loaders = dict(latents='video_encoder', audio_latents='audio_encoder', conditions='embeddings_processor')
     require_components(model_path, [loaders[p] for p in wanted], 'preprocessing')
     if 'conditions' in wanted: check_text_encoder_folder(text_encoder_path)
-
-    root = Path(output_dir) if output_dir else dataset.parent/'.precomputed'
-    root.mkdir(parents=True, exist_ok=True)
-    shards = read_shard_manifests(root)
-    mine = MANIFEST_NAME if count == 1 else shard_manifest_name(index, count)   # the manifest this process writes
-    if count > 1 and (other := [shard_manifest_name(*k) for k in shards if k[1] != count]):
-        raise CacheError(f'{root}: {", ".join(other)} left by a run in another number of shards; finish that run (its '
-                         f'`--shard I/N`), or run `ltx2lora preprocess` without --shard to merge it, before running in {count} shards')
-    base_manifest = (root/MANIFEST_NAME).read_bytes() if (root/MANIFEST_NAME).exists() else b''
-    m = read_manifest(root) or _new_manifest(dataset.resolve())
-    shard_notes = []
-    if count == 1 and shards: shard_notes = _absorb_shards(m, shards)               # an unsharded run merges what shards left
-    elif (index, count) in shards: _absorb_shards(m, {(index, count): shards[index, count]})  # a shard run again: resume
-    comps = ('video_encoder', 'audio_encoder', 'feature_extractor')
-    fprints = _reuse_or(m.setdefault('model', {}), Path(model_path), lambda: checkpoint_fingerprints(model_path, comps), comps)
-    text = dict(precision='int8' if load_text_encoder_in_8bit else 'bf16', max_length=max_text_length, fingerprint=None)
-    if text_encoder_path is not None:
-        text['fingerprint'] = _reuse_or(m.setdefault('text_encoder', {}), Path(text_encoder_path),
-                                        lambda: text_encoder_fingerprint(text_encoder_path))
-    m['dataset'] = str(dataset.resolve())
-    m['settings'] = dict(resolution_buckets=[str(b) for b in buckets], with_audio=with_audio, only=only, device=device,
-                         load_text_encoder_in_8bit=load_text_encoder_in_8bit, vae_tiling=vae_tiling,
-                         silence_for_missing_audio=silence_for_missing_audio, max_text_length=max_text_length,
-                         text_batch_size=text_batch_size, lora_trigger=lora_trigger)
-    digest = lambda b: hashlib.sha256(b).hexdigest()
-    plan_key = digest(json.dumps([digest(dataset.read_bytes()), digest(base_manifest), fprints, text, force, count,
-                                  {k: v for k, v in m['settings'].items() if k != 'device'}], sort_keys=True).encode())[:16]
-
-    # 1. plan
-    entries, bad = read_dataset(dataset)
-    m['dataset_problems'] = [[where, str(p)] for where, p in bad]
-    samples, plans = m['samples'], {}
-    base = dataset.parent.resolve()
-    trigger = f'{lora_trigger.strip()} ' if lora_trigger else ''
-    first = {}   # sample -> (dataset entry, media path); a repeated line: read_dataset reported it, the first one counts
-    for e in entries:
-        rel = e.path.relative_to(base).as_posix()
-        first.setdefault(sample_name(rel), (e, rel))
-    for name, (e, rel) in first.items(): samples.setdefault(name, {})['media_path'] = rel
-    order = shard_items(first, (index, count))   # the samples this process caches: all of them, or its shard's
-    for name in progress(order, desc='checking clips', disable=not show_progress or None):
-        e, s = first[name][0], samples[name]
-        plans[name] = _plan_sample(s, e.path, trigger + (e.prompt or ''), buckets, fprints, text, wanted, with_audio,
-                                   silence_for_missing_audio, force, root, name)
-        _finish_sample(s, needed, plans[name]['verdict'])
-    for name, s in samples.items():
-        if name not in first: s.update(status='removed', reason=f'no longer in {dataset.name}')
-    if count > 1: m['shard'] = dict(index=index, count=count, plan=plan_key, finished=False, samples=order)
-    _write_manifest(root, m, mine)
-    if count == 1:                 # what the shard manifests said is in manifest.json now
-        for k in shards: (root/shard_manifest_name(*k)).unlink(missing_ok=True)
-    work = {p: dict(encoded=0, reused=0, failed=0) for p in wanted}
-    corrupt = [(f'{p}/{n}', p in wanted) for n in order for p in plans[n]['corrupt']]
-    for name in order:
-        for p in wanted:
-            if plans[name]['verdict'] is None and p not in plans[name]['todo']: work[p]['reused'] += 1
-
-    def record(phase, names):
-        for n in names: _finish_sample(samples[n], needed, plans[n]['verdict'])
-        _write_manifest(root, m, mine)
-        if on_sample is not None:
-            for n in names: on_sample(phase, n, samples[n]['status'])
-
-    # 2. text: Gemma once for every prompt that needs it, then freed
-    todo = [n for n in order if 'conditions' in plans[n]['todo']]
-    if todo:
-        te = load_text_encoder(text_encoder_path, device, in_8bit=load_text_encoder_in_8bit, max_length=max_text_length,
-                               show_progress=show_progress)
-        fe = load_feature_extractor(model_path, device, stream=device.startswith('cuda') and not load_text_encoder_in_8bit)
-        try:
-            batches = [todo[i:i + text_batch_size] for i in range(0, len(todo), text_batch_size)]
-            for batch in progress(batches, desc='prompts (Gemma 3)', disable=not show_progress or None):
-                t = time.time()
-                try:
-                    ids, mask = tokenize_prompts(te, [plans[n]['prompt'] for n in batch])
-                    for n, k in zip(batch, prompt_token_counts(te, [plans[n]['prompt'] for n in batch])):
-                        if k > max_text_length:
-                            samples[n]['notes'].append(f'prompt of {k} Gemma tokens cut to the first {max_text_length} '
-                                                       '(max_text_length): shorten the caption, or it trains on a part of it')
-                            warnings.warn(f'{n}: {samples[n]["notes"][-1]}')
-                    conds = prompt_conditions(fe, *gemma_hidden_states(te, ids, mask))
-                except Exception as e:
-                    for n in batch: _part_failed(samples[n], 'conditions', _reason(e)); work['conditions']['failed'] += 1
-                    _free_memory(device)
-                else:
-                    for n, c in zip(batch, conds):
-                        atomic_torch_save(c, root/'conditions'/n)
-                        _part_done(samples[n], 'conditions', plans[n]['identity']['conditions'], c['video_prompt_embeds'],
-                                   (time.time() - t) / len(batch), path=root/'conditions'/n)
-                        work['conditions']['encoded'] += 1
-                record('conditions', batch)
-        finally:
-            del te, fe
-            _free_memory(device)
-
-    # 3. clips: video and audio VAE encoders
-    todo = [n for n in order if plans[n]['todo'] & {'latents', 'audio_latents'}]
-    if todo:
-        want_video = any('latents' in plans[n]['todo'] for n in todo)
-        want_audio = any('audio_latents' in plans[n]['todo'] for n in todo)
-        enc = load_vae_encoders(model_path, device, video=want_video, audio=want_audio)
-        processor = None
-        if want_audio:
-            require_torch_companion('torchaudio', 'encoding audio (the log-mel spectrogram)')
-            from ltx_core.model.audio_vae import AudioProcessor
-            a = enc['audio_encoder']
-            processor = AudioProcessor(target_sample_rate=a.sample_rate, mel_bins=a.mel_bins,
-                                       mel_hop_length=a.mel_hop_length, n_fft=a.n_fft).to(device)
-        try:
-            for n in progress(todo, desc='clips (VAE)', disable=not show_progress or None):
-                p, s = plans[n], samples[n]
-                bucket, info, start, video_ok = p['bucket'], p['info'], None, True
-                if 'latents' in p['todo']:
-                    t = time.time()
-                    try:
-                        frames, start, _ = read_clip_frames(p['path'], bucket)   # its notes are the plan's
-                        z = encode_video(enc['video_encoder'], frames_to_video_tensor(frames), vae_tiling, tile_size, tile_overlap)
-                        atomic_torch_save(dict(latents=z, num_frames=int(z.shape[1]), height=int(z.shape[2]),
-                                               width=int(z.shape[3]), fps=float(info.fps)), root/'latents'/n)
-                        _part_done(s, 'latents', p['identity']['latents'], z, time.time() - t, path=root/'latents'/n)
-                        work['latents']['encoded'] += 1
-                    except DiskFullError: raise          # every next sample would fail too: stop, saying so
-                    except Exception as e:
-                        _part_failed(s, 'latents', _reason(e)); work['latents']['failed'] += 1; video_ok = False
-                        _free_memory(device)
-                if 'audio_latents' in p['todo']:
-                    t = time.time()
-                    if not video_ok:
-                        s['parts']['audio_latents'].update(status='pending', reason='not encoded: the video failed')
-                    else:
-                        try:
-                            if start is None: start = _first_frame_time(p['path'])
-                            seconds = bucket.frames / info.fps
-                            got = read_clip_audio(p['path'], start, seconds)
-                            if got is None:
-                                rate = enc['audio_encoder'].sample_rate
-                                wave, notes = torch.zeros(2, int(round(seconds * rate))), []
-                            else: wave, rate, notes = got
-                            a = encode_audio(enc['audio_encoder'], wave, rate, processor)
-                            atomic_torch_save(a, root/'audio_latents'/n)
-                            _part_done(s, 'audio_latents', p['identity']['audio_latents'], a['latents'], time.time() - t,
-                                       [x for x in notes if 'padded' in x], path=root/'audio_latents'/n)
-                            work['audio_latents']['encoded'] += 1
-                        except DiskFullError: raise
-                        except Exception as e:
-                            _part_failed(s, 'audio_latents', _reason(e)); work['audio_latents']['failed'] += 1
-                record('clips', [n])
-        finally:
-            del enc, processor
-            _free_memory(device)
-
-    manifest = root/MANIFEST_NAME
-    if count == 1: _write_manifest(root, m)
-    else:
-        m['shard']['finished'] = True
-        _write_manifest(root, m, mine)
-        merged, missing = _merge_shards(root, count, plan_key, index)
-        if merged: shard_notes.append(f'all {count} shards finished: merged into {manifest}')
-        else:
-            manifest = root/mine
-            shard_notes.append(f'shard {index} of {count} finished; {MANIFEST_NAME} is written when every shard has, but '
-                               + '; '.join(why for _, why in missing) + '. Run '
-                               + ' and '.join(f'`ltx2lora preprocess ... --shard {i}/{count}`' for i, _ in missing)
-                               + ' (the last shard to finish merges them), or run without --shard to merge what is there and redo the rest')
-    return PreprocessSummary(root, manifest, {n: (samples[n]['status'], samples[n]['reason']) for n in order},
-                             work, [(w, str(p)) for w, p in bad], time.time() - t0, (index, count), shard_notes, corrupt)
+    run = _CacheRun(SimpleNamespace(**{k: v for k, v in locals().items() if k != 'loaders'}))
+    run._open(); run._plan(); run._encode_prompts(); run._encode_clips()
+    return run._close()
 
 # %% ../nbs/03_latents.ipynb #d405cce0
 def _one_writer(f):
