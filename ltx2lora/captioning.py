@@ -7,9 +7,11 @@ from __future__ import annotations
 import gc, hashlib, json, math, os, re, time
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Callable
 import numpy as np
-from .core import atomic_write_text, atomic_write_json, progress, parse_shard, local_rank, shard_items
-from .core import Problem
+from fastcore.basics import patch
+from .core import atomic_write_text, atomic_write_json, progress, parse_shard, local_rank, shard_items, Problem
 from .dataset import VIDEO_EXTENSIONS, MediaError, probe
 from .captions import SECTIONS, build_caption, parse_caption, _one_line
 
@@ -590,7 +592,156 @@ def _merge_shards(out:Path, count:int, plan:str, index:int)->tuple[bool, list]:
     _merge_into(out, parts, order, bool(fails))
     return True, []
 
-# %% ../nbs/02_captioning.ipynb #a9e8b6a6
+# %% ../nbs/02_captioning.ipynb #82798c49
+class _CaptionRun:
+    "One `caption_folder` call: its checked options (`o`), the clips it captions, and the summary it fills."
+    def __init__(self, o): self.o, self.t0 = o, time.time()
+
+# %% ../nbs/02_captioning.ipynb #7301ff7f
+@patch
+def _find(self:_CaptionRun):
+    o, out = self.o, self.o.out
+    root = out.parent
+    s = self.summary = CaptionSummary(out, shard=(o.index, o.count))
+    parts = find_parts(out)
+    if o.count > 1 and (other := [p.name for (i, n), p in parts.items() if n != o.count]):
+        raise ValueError(f'{", ".join(other)} (next to {out}) left by a run in another number of shards: finish that run (its '
+                         f'`--shard I/N`), or run `ltx2lora caption` without --shard to merge it, before running in {o.count} shards')
+    done, s.repaired = read_captioned(out)
+    clips, outside = [], []
+    for p in find_clips(o.video_dir):     # a symlink that leaves the dataset's folder: skipped and named, as the jsonl rules do
+        (clips if p.resolve().is_relative_to(root.resolve()) else outside).append(p)
+    s.notes += [f'skipped {p}: a symlink to {p.resolve()}, outside {root} (copy the clip into the folder)' for p in outside]
+    rel = self.rel = {p: _norm(p.resolve().relative_to(root.resolve()).as_posix()) for p in clips}
+    if o.count == 1 and parts:          # an unsharded run merges what shards left, done or not: each line is a whole caption
+        added = _merge_into(out, list(parts.values()), [rel[p] for p in clips], keep_audio=True)
+        s.repaired.append(f'merged {added} captions from {", ".join(p.name for p in parts.values())} into {out.name}')
+        done = read_captioned(out)[0]
+    pending = [p for p in clips if rel[p] not in done]
+    self.dest = out                     # where the captions go: out, or the shard's part
+    if o.count > 1:
+        self.plan = hashlib.sha1(json.dumps([o.count] + [rel[p] for p in pending]).encode()).hexdigest()[:16]
+        pending = shard_items(pending, (o.index, o.count))
+        s.part = self.dest = shard_part(out, o.index, o.count)
+        _done_marker(self.dest).unlink(missing_ok=True)   # run again: not done until this run is
+        in_part, fixed = read_captioned(self.dest)
+        s.repaired += fixed
+        self.dest.touch()
+        s.clips, self.mine = len(pending), [rel[p] for p in pending]
+        pending = [p for p in pending if rel[p] not in in_part]
+    else: s.clips = len(clips)
+    s.already = s.clips - len(pending)
+    self.pending = pending
+
+@patch
+def _bar(self:_CaptionRun, items, desc:str): return progress(items, desc=desc, disable=not self.o.show_progress or None)
+
+@patch
+def _fail(self:_CaptionRun, p:Path, stage:str, reason:str):
+    self.summary.failures.append(CaptionFailure(self.rel[p], stage, reason))
+
+@patch
+def _probe(self:_CaptionRun):
+    "Unreadable clips fail here, before any model is loaded."
+    self.infos = {}
+    for p in self._bar(self.pending, 'probing'):
+        try: self.infos[p] = probe(p)
+        except MediaError as e: self._fail(p, 'probe', f'{e.reason} (fix: {e.fix})' if e.fix else e.reason)
+    self.todo = list(self.infos)
+
+# %% ../nbs/02_captioning.ipynb #47de4655
+@patch
+def _audio_pass(self:_CaptionRun, stage:str, kind:str, path, bits, needs_model:Callable, make:Callable):
+    "One audio pass: results from the log where present, else the model (loaded at the first clip that needs it)."
+    o, s = self.o, self.summary
+    need = []
+    for p in self.todo:
+        c = self.cached.get(self.rel[p], {}).get(stage)
+        if c is not None: self.results[p][stage] = c['result']
+        else: need.append(p)
+    worker = model = proc = None
+    failed = set()
+    try:
+        for p in self._bar(need, f'{stage} ({Path(str(path)).name})' if path else stage):
+            try: a = read_audio(p) if self.infos[p].has_audio else None
+            except Exception as e: self._fail(p, stage, f'audio not readable ({type(e).__name__}: {e})'); failed.add(p); continue
+            if worker is None and needs_model(a):      # a model that does not load stops the run: not the clip's fault
+                model, proc = load_model(kind, path, bits, o.device); s.model_loads.append(kind)
+                worker = make(model, proc)
+            try: r = (worker or _WithoutModel(stage, o.min_rms_db, o.sounds_default))(a)
+            except Exception as e:
+                self._fail(p, stage, f'{type(e).__name__}: {e}'); failed.add(p); release_memory(); continue
+            self.results[p][stage] = asdict(r)
+            append_jsonl(self.audio_log, dict(media_path=self.rel[p], stage=stage, settings=self.key, result=asdict(r)))
+    finally:
+        if worker is not None: s.model_calls[kind] = s.model_calls.get(kind, 0) + worker.calls
+        worker = model = proc = None; release_memory()
+    self.todo = [p for p in self.todo if p not in failed]
+
+@patch
+def _audio_passes(self:_CaptionRun):
+    o = self.o
+    settings = dict(asr=str(o.asr_path), language=o.language, min_rms_db=o.min_rms_db, no_speech_threshold=o.no_speech_threshold,
+                    logprob_threshold=o.logprob_threshold, asr_max_new_tokens=o.asr_max_new_tokens, sounds=str(o.sounds_path),
+                    sounds_threshold=o.sounds_threshold, sounds_top_k=o.sounds_top_k, sounds_default=o.sounds_default)
+    self.key = hashlib.sha1(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
+    self.audio_log = _sidecar(self.dest, 'audio')
+    self.cached = _read_audio_log(self.audio_log, self.key)
+    if o.count > 1: self.cached = _read_audio_log(_sidecar(o.out, 'audio'), self.key) | self.cached
+    self.results = {p: {} for p in self.todo}
+    loud = lambda a: a is not None and rms_dbfs(a) >= o.min_rms_db
+    self._audio_pass('speech', 'asr', o.asr_path, o.asr_bits, loud,
+                     lambda m, pr: SpeechTranscriber(m, pr, o.language, o.asr_max_new_tokens, o.min_rms_db,
+                                                     o.no_speech_threshold, o.logprob_threshold))
+    self._audio_pass('sounds', 'sounds', o.sounds_path, o.sounds_bits, lambda a: o.sounds_path is not None and loud(a),
+                     lambda m, pr: SoundTagger(m, pr, o.sounds_threshold, o.sounds_top_k, min_rms_db=o.min_rms_db))
+
+# %% ../nbs/02_captioning.ipynb #3205ceff
+@patch
+def _describe(self:_CaptionRun):
+    o, s = self.o, self.summary
+    if not self.todo: return
+    model, proc = load_model('vlm', o.vlm_path, o.vlm_bits, o.device); s.model_loads.append('vlm')
+    vd = VisualDescriber(model, proc, o.prompt, o.text_prompt, o.frames, o.max_pixels, o.min_pixels, o.vlm_max_new_tokens,
+                         o.text_max_new_tokens, o.generate_kwargs)
+    try:
+        for p in self._bar(self.todo, f'describing ({Path(str(o.vlm_path)).name})'):
+            try:
+                visual, text = vd(p, self.infos[p].frames)
+                if not re.search(r'\w', visual): raise ValueError(f'the VLM returned no description ({visual!r})')
+            except Exception as e: self._fail(p, 'visual', f'{type(e).__name__}: {e}'); release_memory(); continue
+            r = self.results[p]
+            caption = build_caption(visual, r['speech']['speech'], r['sounds']['sounds'], text, o.trigger)
+            append_jsonl(self.dest, dict(media_path=self.rel[p], prompt=caption))
+            s.captioned += 1
+    finally:
+        s.model_calls['vlm'] = s.model_calls.get('vlm', 0) + vd.calls
+        del vd, model, proc; release_memory()
+
+@patch
+def _close(self:_CaptionRun)->CaptionSummary:
+    o, s, out = self.o, self.summary, self.o.out
+    fpath = _sidecar(self.dest, 'failures')
+    if s.failures:
+        atomic_write_text(fpath, ''.join(json.dumps(asdict(f), ensure_ascii=False) + '\n' for f in s.failures))
+        s.failures_path = fpath
+    elif fpath.exists(): fpath.unlink()
+    if not s.failures and self.audio_log.exists(): self.audio_log.unlink()      # everything captioned: the cache is spent
+    if o.count > 1:                     # the part is complete: mark it done, and merge if every shard's is
+        atomic_write_json(_done_marker(self.dest), dict(index=o.index, count=o.count, plan=self.plan, clips=self.mine,
+                                                        captioned=s.captioned + s.already, failed=s.failed))
+        merged, missing = _merge_shards(out, o.count, self.plan, o.index)
+        if merged:
+            s.notes.append(f'all {o.count} shards done: merged into {out}')
+            if s.failures_path: s.failures_path = _sidecar(out, 'failures')
+        else:
+            s.notes.append(f'{out.name} is written when every shard is done, but ' + '; '.join(w for _, w in missing)
+                           + '. Run ' + ' and '.join(f'`ltx2lora caption ... --shard {i}/{o.count}`' for i, _ in missing)
+                           + ' (the last to finish merges the parts), or run without --shard to merge what is there and caption the rest')
+    s.seconds = time.time() - self.t0
+    return s
+
+# %% ../nbs/02_captioning.ipynb #e91bf5b5
 def caption_folder(video_dir:str|Path, # folder of clips (searched recursively)
                    out_jsonl:str|Path, # dataset.jsonl to write; must be in video_dir or a folder above it
                    trigger:str|None, # the LoRA's trigger token, put at the start of VISUAL (None: no trigger)
@@ -615,7 +766,6 @@ def caption_folder(video_dir:str|Path, # folder of clips (searched recursively)
                    shard:str|tuple|None=None, # "I/N" or (I, N): this process does shard I of N (from 0); None: torchrun's RANK/WORLD_SIZE, or all
                   )->CaptionSummary:
     "Caption every clip under `video_dir` that `out_jsonl` lacks, appending LTX-2 captions; failures are listed, not hidden."
-    t0 = time.time()
     index, count = parse_shard(shard)
     video_dir, out = Path(video_dir), Path(out_jsonl)
     if not video_dir.is_dir(): raise FileNotFoundError(f'{video_dir} is not a folder of clips')
@@ -628,128 +778,9 @@ def caption_folder(video_dir:str|Path, # folder of clips (searched recursively)
     for bits in (vlm_bits, asr_bits, sounds_bits): quantization_config(bits, device) # fail early on a CPU
     for kind, p in (('vlm', vlm_path), ('asr', asr_path), ('sounds', sounds_path)):
         if p is not None: _check_model_path(kind, p)
-    root = out.parent
-    summary = CaptionSummary(out, shard=(index, count))
-    parts = find_parts(out)
-    if count > 1 and (other := [p.name for (i, n), p in parts.items() if n != count]):
-        raise ValueError(f'{", ".join(other)} (next to {out}) left by a run in another number of shards: finish that run (its '
-                         f'`--shard I/N`), or run `ltx2lora caption` without --shard to merge it, before running in {count} shards')
-    done, summary.repaired = read_captioned(out)
-    clips, outside = [], []
-    for p in find_clips(video_dir):     # a symlink that leaves the dataset's folder: skipped and named, as the jsonl rules do
-        (clips if p.resolve().is_relative_to(root.resolve()) else outside).append(p)
-    summary.notes += [f'skipped {p}: a symlink to {p.resolve()}, outside {root} (copy the clip into the folder)' for p in outside]
-    rel = {p: _norm(p.resolve().relative_to(root.resolve()).as_posix()) for p in clips}
-    if count == 1 and parts:            # an unsharded run merges what shards left, done or not: each line is a whole caption
-        added = _merge_into(out, list(parts.values()), [rel[p] for p in clips], keep_audio=True)
-        summary.repaired.append(f'merged {added} captions from {", ".join(p.name for p in parts.values())} into {out.name}')
-        done = read_captioned(out)[0]
-    pending = [p for p in clips if rel[p] not in done]
-    dest = out                          # where the captions go: out, or the shard's part
-    if count > 1:
-        plan = hashlib.sha1(json.dumps([count] + [rel[p] for p in pending]).encode()).hexdigest()[:16]
-        pending = shard_items(pending, (index, count))
-        summary.part = dest = shard_part(out, index, count)
-        _done_marker(dest).unlink(missing_ok=True)        # run again: not done until this run is
-        in_part, fixed = read_captioned(dest)
-        summary.repaired += fixed
-        dest.touch()
-        summary.clips, mine = len(pending), [rel[p] for p in pending]
-        pending = [p for p in pending if rel[p] not in in_part]
-        summary.already = summary.clips - len(pending)
-    else:
-        summary.clips = len(clips)
-        summary.already = summary.clips - len(pending)
-    bar = lambda it, desc: progress(it, desc=desc, disable=not show_progress or None)
-    fail = lambda p, stage, reason: summary.failures.append(CaptionFailure(rel[p], stage, reason))
-
-    # 0. probe: unreadable clips fail before any model is loaded
-    infos = {}
-    for p in bar(pending, 'probing'):
-        try: infos[p] = probe(p)
-        except MediaError as e: fail(p, 'probe', f'{e.reason} (fix: {e.fix})' if e.fix else e.reason)
-    todo = list(infos)
-
-    # 1-2. audio passes, with their results kept in <out>.audio.jsonl
-    settings = dict(asr=str(asr_path), language=language, min_rms_db=min_rms_db, no_speech_threshold=no_speech_threshold,
-                    logprob_threshold=logprob_threshold, asr_max_new_tokens=asr_max_new_tokens, sounds=str(sounds_path),
-                    sounds_threshold=sounds_threshold, sounds_top_k=sounds_top_k, sounds_default=sounds_default)
-    key = hashlib.sha1(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
-    audio_log = _sidecar(dest, 'audio')
-    cached = _read_audio_log(audio_log, key)
-    if count > 1: cached = _read_audio_log(_sidecar(out, 'audio'), key) | cached
-    results = {p: {} for p in todo}
-    loud = lambda a: a is not None and rms_dbfs(a) >= min_rms_db
-
-    def run_pass(stage, kind, path, bits, needs_model, make):
-        "One audio pass: the model is loaded at the first clip that needs it, and freed at the end."
-        nonlocal todo
-        need = []
-        for p in todo:
-            c = cached.get(rel[p], {}).get(stage)
-            if c is not None: results[p][stage] = c['result']
-            else: need.append(p)
-        worker = model = proc = None
-        failed = set()
-        try:
-            for p in bar(need, f'{stage} ({Path(str(path)).name})' if path else stage):
-                try: a = read_audio(p) if infos[p].has_audio else None
-                except Exception as e: fail(p, stage, f'audio not readable ({type(e).__name__}: {e})'); failed.add(p); continue
-                if worker is None and needs_model(a):      # a model that does not load stops the run: not the clip's fault
-                    model, proc = load_model(kind, path, bits, device); summary.model_loads.append(kind)
-                    worker = make(model, proc)
-                try: r = (worker or _WithoutModel(stage, min_rms_db, sounds_default))(a)
-                except Exception as e:
-                    fail(p, stage, f'{type(e).__name__}: {e}'); failed.add(p); release_memory(); continue
-                results[p][stage] = asdict(r)
-                append_jsonl(audio_log, dict(media_path=rel[p], stage=stage, settings=key, result=asdict(r)))
-        finally:
-            if worker is not None: summary.model_calls[kind] = summary.model_calls.get(kind, 0) + worker.calls
-            worker = model = proc = None; release_memory()
-        todo = [p for p in todo if p not in failed]
-
-    run_pass('speech', 'asr', asr_path, asr_bits, loud,
-             lambda m, pr: SpeechTranscriber(m, pr, language, asr_max_new_tokens, min_rms_db, no_speech_threshold, logprob_threshold))
-    run_pass('sounds', 'sounds', sounds_path, sounds_bits, lambda a: sounds_path is not None and loud(a),
-             lambda m, pr: SoundTagger(m, pr, sounds_threshold, sounds_top_k, min_rms_db=min_rms_db))
-
-    # 3. the VLM finishes each caption and appends it
-    if todo:
-        model, proc = load_model('vlm', vlm_path, vlm_bits, device); summary.model_loads.append('vlm')
-        vd = VisualDescriber(model, proc, prompt, text_prompt, frames, max_pixels, min_pixels, vlm_max_new_tokens,
-                             text_max_new_tokens, generate_kwargs)
-        try:
-            for p in bar(todo, f'describing ({Path(str(vlm_path)).name})'):
-                try:
-                    visual, text = vd(p, infos[p].frames)
-                    if not re.search(r'\w', visual): raise ValueError(f'the VLM returned no description ({visual!r})')
-                except Exception as e: fail(p, 'visual', f'{type(e).__name__}: {e}'); release_memory(); continue
-                caption = build_caption(visual, results[p]['speech']['speech'], results[p]['sounds']['sounds'], text, trigger)
-                append_jsonl(dest, dict(media_path=rel[p], prompt=caption))
-                summary.captioned += 1
-        finally:
-            summary.model_calls['vlm'] = summary.model_calls.get('vlm', 0) + vd.calls
-            del vd, model, proc; release_memory()
-
-    fpath = _sidecar(dest, 'failures')
-    if summary.failures:
-        atomic_write_text(fpath, ''.join(json.dumps(asdict(f), ensure_ascii=False) + '\n' for f in summary.failures))
-        summary.failures_path = fpath
-    elif fpath.exists(): fpath.unlink()
-    if not summary.failures and audio_log.exists(): audio_log.unlink()      # everything captioned: the cache is spent
-    if count > 1:                       # the part is complete: mark it done, and merge if every shard's is
-        atomic_write_json(_done_marker(dest), dict(index=index, count=count, plan=plan, clips=mine,
-                                                   captioned=summary.captioned + summary.already, failed=summary.failed))
-        merged, missing = _merge_shards(out, count, plan, index)
-        if merged:
-            summary.notes.append(f'all {count} shards done: merged into {out}')
-            if summary.failures_path: summary.failures_path = _sidecar(out, 'failures')
-        else:
-            summary.notes.append(f'{out.name} is written when every shard is done, but ' + '; '.join(w for _, w in missing)
-                                 + '. Run ' + ' and '.join(f'`ltx2lora caption ... --shard {i}/{count}`' for i, _ in missing)
-                                 + ' (the last to finish merges the parts), or run without --shard to merge what is there and caption the rest')
-    summary.seconds = time.time() - t0
-    return summary
+    run = _CaptionRun(SimpleNamespace(**dict(locals(), out=out)))
+    run._find(); run._probe(); run._audio_passes(); run._describe()
+    return run._close()
 
 # %% ../nbs/02_captioning.ipynb #45606eda
 def frame_strip(path:str|Path, # video file
