@@ -146,6 +146,7 @@ class quiet_transformers:
         from transformers.utils import logging as L
         L.set_verbosity(self.level)
 
+# %% ../nbs/02_captioning.ipynb #df40b8a6
 def release_memory():
     "Collect garbage and return cached CUDA memory to the driver; call it after dropping every reference to a model."
     import torch
@@ -187,6 +188,7 @@ class SpeechResult:
     reason:str
     windows:list = field(default_factory=list)   # dicts: start, rms_db, no_speech_prob, avg_logprob, text, kept
 
+# %% ../nbs/02_captioning.ipynb #59a5c739
 class SpeechTranscriber:
     "Whisper on 16 kHz mono audio, 30 s windows, with the energy + no-speech rule."
     def __init__(self, model, processor, # a loaded Whisper and its processor (`load_model('asr', ...)`)
@@ -503,6 +505,7 @@ class _WithoutModel:
         if self.stage == 'sounds': return SoundsResult(self.sounds_default, 'sound tagging switched off')
         raise RuntimeError('this clip needs Whisper')
 
+# %% ../nbs/02_captioning.ipynb #8bb505b0
 def _read_audio_log(path:Path, key:str)->dict:
     "media_path -> {stage: record} of an audio log, for the records made with the same settings (`key`)."
     out = {}
@@ -544,6 +547,7 @@ def _read(path:Path)->str:
     try: return path.read_text(encoding='utf-8')
     except FileNotFoundError: return ''
 
+# %% ../nbs/02_captioning.ipynb #c97f8e44
 def _merge_into(out:Path, parts:list, order:list, keep_audio:bool)->int:
     """Append the captions of `parts` that `out` lacks, in `order` (media paths), atomically; move their audio results into
     out's audio log if `keep_audio` (some clip still needs them; else delete that log, as a run without failures does), and
@@ -802,6 +806,7 @@ def _png(img:np.ndarray)->bytes:
     from PIL import Image
     b = io.BytesIO(); Image.fromarray(img).save(b, format='PNG'); return b.getvalue()
 
+# %% ../nbs/02_captioning.ipynb #0c581b70
 class CaptionReviewer:
     "An ipywidgets editor of a dataset.jsonl: frame strip, caption, format notes, previous/next, save."
     def __init__(self, jsonl:str|Path, # the dataset.jsonl to review

@@ -100,6 +100,7 @@ def inspect_checkpoint(path:str|Path, # a .safetensors file
     return CheckpointInfo(Path(path), kind, _version(meta, config) if kind in ('ltx2', 'transformer') else None,
                           dtype, comps, config, len(keys), Path(path).stat().st_size)
 
+# %% ../nbs/00c_checkpoint.ipynb #725f937a
 def require_components(path:str|Path, # the file the user gave
                        components:list[str], # what the caller will load, from `LTX2_COMPONENT_PREFIXES`
                        purpose:str='this step', # for the message, e.g. 'caching video latents'
@@ -181,6 +182,7 @@ def _ltx2_build_specs()->dict:
             "vocoder": (VocoderConfigurator, VOCODER_COMFY_KEYS_FILTER),
             "embeddings_processor": (EmbeddingsProcessorConfigurator, EMBEDDINGS_PROCESSOR_KEY_OPS)}
 
+# %% ../nbs/00c_checkpoint.ipynb #d96cd255
 def load_ltx2_component(path:str|Path, # an LTX-2 single-file checkpoint (tiny or real)
                         name:str, # one of `LTX2_COMPONENTS`
                         device:str="cpu", # where the model ends up

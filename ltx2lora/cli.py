@@ -58,6 +58,7 @@ def _caption(args)->int:
     print(summary)
     return 0 if summary.ok else 1
 
+# %% ../nbs/08_cli.ipynb #c4f6848f
 def _preprocess(args)->int:
     from ltx2lora.latents import preprocess
     from ltx2lora.checkpoint import CheckpointError
@@ -102,6 +103,7 @@ def _check_model_file(config):
     path = Path(config.model.model_path).expanduser()
     if path.is_file(): require_components(path, ['transformer'], 'training a LoRA')  # a missing file: `check_paths` says it
 
+# %% ../nbs/08_cli.ipynb #c7de1c8a
 def _train(args)->int:
     from ltx2lora.training import train, TrainingStateError
     from ltx2lora.config import ConfigError, load_config
@@ -148,6 +150,7 @@ def _check_lora_files(loras:list):
                                   'lora_up tensors); give a LoRA a training run wrote (output_dir/lora_weights.safetensors), '
                                   'and the base model as --model-path')
 
+# %% ../nbs/08_cli.ipynb #54f9f9a1
 def _sample(args)->int:
     from ltx2lora.inference import sample, lora_specs
     from ltx2lora.checkpoint import CheckpointError
@@ -215,6 +218,7 @@ def _full_size_fixtures(args)->int:
 _SHARD_HELP = ('this process does shard I of N (from 0); under torchrun the shard comes from RANK/WORLD_SIZE. '
                'The shards\' parts merge when the last one finishes')
 
+# %% ../nbs/08_cli.ipynb #97315bab
 def build_parser()->argparse.ArgumentParser:
     "The `ltx2lora` argument parser, one subcommand per stage."
     p = argparse.ArgumentParser(prog='ltx2lora', description='Train LTX-2 audio-video LoRAs: one subcommand per stage.')
@@ -316,6 +320,7 @@ def build_parser()->argparse.ArgumentParser:
     x.set_defaults(func=_fixtures, parser=x)
     return p
 
+# %% ../nbs/08_cli.ipynb #abf039ee
 def main(argv:list[str]|None=None, # arguments (default: sys.argv[1:])
         )->int: # exit code: 0 ok, 1 the data has errors, 2 usage error
     "Entry point of the `ltx2lora` command."

@@ -334,6 +334,7 @@ def _dims_problems(w:int, h:int, f:int)->list[str]:
         out.append(f'frames {f} is not 8k+1 (try {lo}' + (f' or {hi})' if hi != lo else ')'))
     return out
 
+# %% ../nbs/00_config.ipynb #b3393ea9
 class ValidationConfig(_Section):
     "Videos sampled during training."
     prompts:list[str] = Field(default_factory=list, description='Validation prompts, in the captions\' format '
@@ -586,6 +587,7 @@ def _allowed(owner, fname)->str:
     ch = _choices(f.annotation)
     return extra or (', '.join(_show(c) for c in ch) if ch else _range(f))
 
+# %% ../nbs/00_config.ipynb #de456892
 _EXPECTED = {'int_parsing': 'a whole number', 'int_type': 'a whole number', 'int_from_float': 'a whole number',
              'float_parsing': 'a number', 'float_type': 'a number', 'bool_parsing': 'true or false',
              'bool_type': 'true or false', 'string_type': 'text (put it in quotes)', 'list_type': 'a list',
@@ -614,6 +616,7 @@ def _missing(owner, fname, path:str)->list[tuple[str, str]]:
     ex = (owner.model_fields[fname].json_schema_extra or {}).get('example', _NOTHING) if sub is None and owner else _NOTHING
     return [(path, 'required key is missing' + (f'; add `{fname}: {ex}`' if ex is not _NOTHING else ''))]
 
+# %% ../nbs/00_config.ipynb #f51cdbae
 def _problems(err:ValidationError, lines:dict)->list[ConfigProblem]:
     "Pydantic's errors as `ConfigProblem`s with key paths, given values, allowed values and lines."
     out = []

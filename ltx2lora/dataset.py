@@ -213,6 +213,7 @@ def _fmt_audio(info):
     a = info.audio[0]
     return f'{a.channels} ch {a.sample_rate / 1000:g} kHz'
 
+# %% ../nbs/01_dataset.ipynb #05c08e5b
 @dataclass
 class CheckReport:
     "Every problem of every file of a dataset, with counts."
@@ -266,6 +267,7 @@ def _media_files(folder:Path)->list[Path]:
     return sorted(p for p in folder.rglob('*') if p.suffix.lower() in VIDEO_EXTENSIONS and p.is_file()
                   and not any(part.startswith('.') for part in p.relative_to(folder).parts))
 
+# %% ../nbs/01_dataset.ipynb #8e480fbe
 def check(source:str|Path, # dataset.jsonl, or a folder of videos
           with_audio:bool=True, # training with audio: audio stream required, stereo
           min_duration:float=5.0, # warn below this duration in seconds
@@ -415,6 +417,7 @@ def read_audio(path:Path, # a media file
     if pad: data = np.concatenate([data, np.zeros((2, pad), np.float32)], axis=1)
     return np.ascontiguousarray(data[:, :n].astype(np.float32)), pad / sample_rate
 
+# %% ../nbs/01_dataset.ipynb #7599b283
 def conform_clip(src:str|Path, # the clip to fix
                  dest:str|Path, # output .mp4 (written atomically)
                  bucket:Bucket|None=None, # target shape; None: crop to multiples of 32, keep the largest 8k+1 frames
@@ -477,6 +480,7 @@ def conform_clip(src:str|Path, # the clip to fix
         else: actions.append('no audio stream (left without audio)')
     return actions
 
+# %% ../nbs/01_dataset.ipynb #a05042fb
 def conform(source:str|Path, # dataset.jsonl, or a folder of videos
             out_dir:str|Path, # new folder for the fixed copies, dataset.jsonl and conform_report.json
             buckets:str|list[Bucket]|None=None, # e.g. "704x384x97,512x512x49"; None: crop to /32, keep the largest 8k+1 frames

@@ -62,6 +62,7 @@ def demo(out_dir:str|Path|None=None, # folder for everything (default: a new tem
     try: return _demo(out_dir, steps, device, seed, show_progress, log)
     finally: torch.set_num_threads(threads)
 
+# %% ../nbs/06b_demo.ipynb #be67d856
 def _demo(out_dir, steps, device, seed, show_progress, log)->dict:
     t0 = time.time()
     out = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix='ltx2lora-demo-'))

@@ -115,6 +115,7 @@ def barrier(run:DistributedRun):
     import torch.distributed as dist
     dist.barrier(**(dict(device_ids=[run.local_rank]) if run.backend == 'nccl' else {}))
 
+# %% ../nbs/06a_distributed.ipynb #cf0db905
 def gather_objects(obj:Any, run:DistributedRun)->list:
     "Every rank's `obj`, in rank order, on every rank (e.g. random states for a checkpoint)."
     if not run.active: return [obj]

@@ -156,6 +156,7 @@ def _check_stg_blocks(model, *params):
             if bad: raise ValueError(f'stg_blocks {bad}: this transformer has blocks 0..{n - 1} (LTX-2 uses 29, LTX-2.3 28); '
                                      'fix validation.stg_blocks / --stg-blocks')
 
+# %% ../nbs/07_inference.ipynb #13246ce2
 def _modality(state, context, sigma, enabled:bool=True, batch:int=1):
     "ltx-pipelines' `modality_from_latent_state`, optionally repeated `batch` times."
     from ltx_core.model.transformer import Modality
@@ -214,6 +215,7 @@ class _GuidedDenoiser:
         self.last = (dv, da)
         return dv, da
 
+# %% ../nbs/07_inference.ipynb #a4efa376
 def sample_latents(transformer, # `LTXModel`, `X0Model` or PEFT model; on its device (streamed weights allowed)
                    positive:TextContexts, # the prompt
                    negative:TextContexts|None=None, # the negative prompt (needed when CFG is on)
@@ -354,6 +356,7 @@ class DecodedSample:
     waveform:Any = None            # float32 [2, n] in [-1, 1], or None
     sample_rate:int = 24000
 
+# %% ../nbs/07_inference.ipynb #9333c8be
 class Decoders:
     "The VAE decoders and vocoder of a checkpoint, parked in CPU RAM and moved to the device only while decoding."
     def __init__(self, model_path:str|Path, # LTX-2 checkpoint
@@ -439,6 +442,7 @@ class Decoders:
                     wave, rate = a.waveform.float().cpu().numpy(), int(a.sampling_rate)
         return DecodedSample(frames, latents.fps, wave, rate)
 
+# %% ../nbs/07_inference.ipynb #0f5beeab
 def _small_tiling():
     "Tiles of a quarter of the default's area and half its length: for a GPU that the default tiles do not fit."
     from ltx_core.model.video_vae import TilingConfig
@@ -558,6 +562,7 @@ def _wandb_log(run, paths:list, captions:list, step:int):
     import wandb
     run.log({'validation_samples': [wandb.Video(str(p), caption=c[:200], format='mp4') for p, c in zip(paths, captions)]}, step=step)
 
+# %% ../nbs/07_inference.ipynb #aae0315d
 def run_validation(transformer, # the training model (PEFT, maybe streamed) or any transformer `sample_latents` takes
                    validation:ValidationSet, # from `prepare_validation`
                    decoders:Decoders, # parked decoders
@@ -605,6 +610,7 @@ class ValidationHook:
         self.written += paths
         return paths
 
+# %% ../nbs/07_inference.ipynb #8855c9ba
 def validation_hook(config, # the training config (anything `load_config` takes)
                     device:str='auto',
                     conditions:list[dict]|None=None, # precomputed prompt conditions (else Gemma encodes them now)
@@ -672,6 +678,7 @@ def comparison_widget(comparison:Comparison):
     pick.observe(show, names='value'); show()
     return W.VBox([pick, title, strip, video])
 
+# %% ../nbs/07_inference.ipynb #c302302b
 def _encode_texts(model_path, text_encoder_path, prompt, negative_prompt, conditions, device, max_length):
     if conditions is None:
         if prompt is None: raise ValueError('give a prompt (with a text encoder) or precomputed conditions')
@@ -682,6 +689,7 @@ def _encode_texts(model_path, text_encoder_path, prompt, negative_prompt, condit
     del conn; _free_memory(device)
     return pos, neg
 
+# %% ../nbs/07_inference.ipynb #292c1184
 def compare_checkpoints(model_path:str|Path, # LTX-2 checkpoint
                         loras:list, # LoRA files (or (file, strength) pairs); None in the list: the base model
                         out_dir:str|Path, # where the samples and `comparison.png` go
@@ -751,6 +759,7 @@ def lora_specs(lora_paths:list|None, # ['a.safetensors', ['b.safetensors', '0.8'
         out.append((Path(parts[0]), strength))
     return out
 
+# %% ../nbs/07_inference.ipynb #0ecf7437
 def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
            prompt:str|None, # --prompt (None with `conditions`)
            output_path:str|Path, # --output-path: the mp4 (with --compare: a folder, or the mp4 whose stem names one)

@@ -76,6 +76,7 @@ def check_video_latents(d:dict, # what `torch.load` returned for a `latents/` fi
     if not isinstance(fps, (int, float)) or not fps > 0: raise CacheError(f'{path}: no positive "fps" (got {fps!r}); {_FIX}')
     return dict(latents=t, num_frames=f, height=h, width=w, fps=float(fps))
 
+# %% ../nbs/03_latents.ipynb #bf861af7
 def check_audio_latents(d:dict, # what `torch.load` returned for an `audio_latents/` file
                         path='audio_latents',
                        )->dict: # {"latents": [8, T, 16], "num_time_steps", "frequency_bins", "duration"}
@@ -238,6 +239,7 @@ def _in_flux(shards:dict)->dict:
                                  f'{MANIFEST_NAME} yet -> finish the shards, or run `ltx2lora preprocess` without --shard')
     return out
 
+# %% ../nbs/03_latents.ipynb #dcc8e7bd
 def _merge_shards(root:Path, count:int, plan:str, index:int)->tuple[bool, list[tuple[int, str]]]:
     """Merge the manifests of shards 0..count-1 of one run (the same `plan`) into manifest.json and delete them, when every
     one is there and finished; else (False, [(shard, what is wrong with its manifest)]). The result depends on the shard files alone, so two shards
@@ -378,6 +380,7 @@ def checkpoint_fingerprints(model_path:str|Path, # an LTX-2 single-file checkpoi
 
 _TOKENIZER_FILES = ('tokenizer.json', 'tokenizer.model', 'tokenizer_config.json', 'special_tokens_map.json')
 
+# %% ../nbs/03_latents.ipynb #61631f7d
 def text_encoder_fingerprint(text_encoder_path:str|Path, # the Gemma folder
                              sample:int=1 << 14, # bytes hashed at each end of every tensor
                             )->str:
@@ -471,6 +474,7 @@ def _language_model(model):
     inner = model.model
     return getattr(inner, 'language_model', inner)
 
+# %% ../nbs/03_latents.ipynb #0742b422
 def load_text_encoder(text_encoder_path:str|Path, # the Gemma 3 folder
                       device:str='cpu', # where the language model runs ('auto': CUDA if available)
                       dtype=None, # torch dtype of the weights; None: bfloat16
@@ -616,6 +620,7 @@ def prompt_conditions(feature_extractor, # from `load_feature_extractor`
         out.append(c)
     return out
 
+# %% ../nbs/03_latents.ipynb #ce995288
 def encode_prompts(prompts:list[str], # the texts (the trigger word already in them)
                    model_path:str|Path|None, # LTX-2 checkpoint (its feature extractor); None if `feature_extractor` is given
                    text_encoder_path:str|Path|None, # Gemma 3 folder; None if `text_encoder` is given
@@ -795,6 +800,7 @@ def _same(recorded:dict|None, expected:dict)->list[str]:
     recorded = recorded or {}
     return [k for k, v in expected.items() if v is not None and recorded.get(k) != v] if recorded else ['everything']
 
+# %% ../nbs/03_latents.ipynb #955e8cb2
 def _finish_sample(s:dict, needed:tuple, verdict:tuple|None):
     "Set a sample's status and reason from the planning verdict or from its parts."
     if verdict: s['status'], s['reason'] = verdict; return
@@ -807,6 +813,7 @@ def _finish_sample(s:dict, needed:tuple, verdict:tuple|None):
         s['reason'] = '; '.join(f'{p} {r["status"]}' + (f' ({r["reason"]})' if r.get('reason') else '')
                                 for p, r in parts.items() if r['status'] != 'done')
 
+# %% ../nbs/03_latents.ipynb #fa7e153d
 def _plan_sample(s:dict, path:Path, prompt:str, buckets:list, fprints:dict, text:dict, wanted:tuple, with_audio:bool,
                  silence:bool, force:bool, root:Path, name:str)->dict:
     "Decide what to do with one sample; update its manifest entry; return the plan (todo parts, bucket, ...)."
@@ -873,6 +880,7 @@ def _plan_sample(s:dict, path:Path, prompt:str, buckets:list, fprints:dict, text
         elif r.get('status') == 'done' and not present: r.update(status='missing', reason='its file was deleted')
     return plan
 
+# %% ../nbs/03_latents.ipynb #68907eb6
 def _part_done(s:dict, part:str, identity:dict, tensor, seconds:float, notes:list|None=None, path:Path|None=None):
     "Record a part as done; `path`, the file just written, gives its sha256 (without it none is recorded)."
     s['parts'][part] = dict(status='done', reason='', identity=identity, shape=list(tensor.shape),
@@ -1216,6 +1224,7 @@ def _cross_check(root:Path, name:str, loaded:dict)->list:
                                   f'{a["duration"]:.2f} s of audio next to {seconds:.2f} s of video'))
     return out
 
+# %% ../nbs/03_latents.ipynb #38cfb301
 def verify(precomputed_root:str|Path, # the `.precomputed` folder
            fix:bool=False, # delete the files of every inconsistency found (and mark them missing in the manifest)
            deep:bool=True, # load every file and check its keys and shapes (slower on big caches)
@@ -1308,6 +1317,7 @@ def verify(precomputed_root:str|Path, # the `.precomputed` folder
     if fix: _fix(root, m, issues, report)
     return report
 
+# %% ../nbs/03_latents.ipynb #994b3e11
 def _unusable_partners(issues:list, on_disk:dict)->list:
     "An 'incomplete' issue for the files of each sample that has an issue but are not listed in one: useless alone."
     listed = {p for i in issues for p in i.paths}
@@ -1376,6 +1386,7 @@ def write_mp4(path:str|Path, # .mp4 to write (atomically)
             for pkt in as_.encode(): out.mux(pkt)
     return Path(path)
 
+# %% ../nbs/03_latents.ipynb #c8d929f5
 def preview(precomputed_root:str|Path, # the `.precomputed` folder
             sample:str, # e.g. 'videos/a.pt'
             model_path:str|Path, # the checkpoint whose decoders to use (the one the cache was made with)

@@ -144,6 +144,7 @@ def _pattern_matches(pattern:str, name:str)->bool:
     from peft.tuners.tuners_utils import check_target_module_exists
     return bool(check_target_module_exists(LoraConfig(target_modules=[pattern]), name))
 
+# %% ../nbs/05_lora.ipynb #929f6f76
 @dataclass
 class LoraTargets:
     "Which Linear layers of a transformer a `target_modules` list adapts, and what the adapters cost."
@@ -275,6 +276,7 @@ def packed_buffer(t)->'torch.Tensor|None': # None unless `t` was placed by `pack
     storage = t.untyped_storage()
     return torch.empty(0, dtype=t.dtype, device=t.device).set_(storage, 0, (storage.nbytes() // t.element_size(),))
 
+# %% ../nbs/05_lora.ipynb #9096c647
 class GradientBuffer:
     "The gradients of `params` as views into one contiguous buffer per (device, dtype), allocated once."
     def __init__(self, params:list, # the trainable parameters (`lora_parameters`)
@@ -392,6 +394,7 @@ def save_lora(model, # a PEFT model from `add_lora`
     with atomic_path(path) as tmp: save_file(lora_state_dict(model, dtype), str(tmp), metadata=meta)
     return Path(path)
 
+# %% ../nbs/05_lora.ipynb #b9e2d865
 def read_lora(path:str|Path, # a LoRA .safetensors file
              )->tuple[dict, dict]: # (layer name -> (A, B) tensors, metadata)
     "Read a LoRA file in the ComfyUI / PEFT layout (`diffusion_model.` prefix optional)."

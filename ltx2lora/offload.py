@@ -77,6 +77,7 @@ def _spread(k:int, n:int)->list[int]:
     "k of n indices, evenly spaced."
     return sorted({min(n - 1, int((i + 0.5) * n / k)) for i in range(k)}) if k else []
 
+# %% ../nbs/04_offload.ipynb #95cad6ae
 def plan_offload(blocks, # the transformer's `transformer_blocks` (real, meta or peft-wrapped)
                  resident_budget:int|None=None, # bytes of block Linear weights that may stay on the GPU
                  stream_fraction:float|None=None, # or: the fraction of block Linear bytes to stream (the guide's percent)

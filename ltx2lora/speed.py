@@ -58,6 +58,7 @@ def inductor_cache_dir()->Path:
         os.environ['TORCHINDUCTOR_CACHE_DIR'] = str(Path('~/.cache/ltx2lora/torchinductor').expanduser())
     return Path(os.environ['TORCHINDUCTOR_CACHE_DIR'])
 
+# %% ../nbs/04a_speed.ipynb #aa07403f
 class CompiledBlocks:
     "The compiled `forward`s of a transformer's blocks, with the fallback to eager."
     def __init__(self, blocks, mode:str='auto', backend='inductor', log:Callable=print, compiler:Callable|None=None,
@@ -166,6 +167,7 @@ class CompiledBlocks:
         state = 'failed, running eagerly' if self.failed is not None else f'{self.calls} compiled calls'
         return f'CompiledBlocks({len(self.blocks)} blocks, mode={self.mode}: {state})'
 
+# %% ../nbs/04a_speed.ipynb #e9bb6109
 def compile_blocks(transformer, # an ltx-core `LTXModel` (or a peft model around one)
                    mode:str='auto', # `acceleration.compile`: auto, on or off
                    device:str='cuda', # where it runs (`auto` compiles on CUDA only)
@@ -211,6 +213,7 @@ def _checkpointed(forward:Callable)->Callable:
         return torch.utils.checkpoint.checkpoint(forward, *args, use_reentrant=False, **kwargs)
     return run
 
+# %% ../nbs/04a_speed.ipynb #3b3c2b8b
 def _resolve_attention_functions(blocks)->list:
     "Give each attention module the attention callable its `AttentionFunction` enum would pick, as a plain object."
     # ltx-core's default `attention_function` is an Enum member with a `__call__` that picks xformers or PyTorch SDPA at

@@ -251,6 +251,7 @@ class FlowMatchingInputs:
     audio_sigma:Any = None        # [B] audio noise levels (the same tensor unless independent)
     first_frame_conditioned:bool = False
 
+# %% ../nbs/06_training.ipynb #de29ee0e
 def prepare_inputs(batch:dict, # a collated batch: {"latents": ..., "audio_latents": ..., "conditions": ...}
                    video_context, # [B, L, D] from `run_connectors`
                    audio_context, # [B, L, Da] or None
@@ -305,6 +306,7 @@ def prepare_inputs(batch:dict, # a collated batch: {"latents": ..., "audio_laten
         out.audio_target, out.audio_sigma = anoise - ax0, asigma
     return out
 
+# %% ../nbs/06_training.ipynb #f54e2e11
 def _randn(shape, device, generator):
     "Standard normal noise; with a list of generators, sample i's noise comes from generator i (batching-independent)."
     import torch
@@ -384,6 +386,7 @@ def _bnb_step(optimizer, closure=None):
     f = bnb.optim.AdamW8bit.step
     return (f.__wrapped__ if getattr(f, 'hooked', False) else f)(optimizer, closure)
 
+# %% ../nbs/06_training.ipynb #7b66520b
 def _adamw8bit_class():
     "bitsandbytes' AdamW8bit with a lean `step` after the first, and no device synchronisation per parameter."
     import re, torch, bitsandbytes as bnb
@@ -451,6 +454,7 @@ def _adamw8bit_class():
     AdamW8bit.__qualname__ = 'AdamW8bit'
     return AdamW8bit
 
+# %% ../nbs/06_training.ipynb #ab46a935
 _STATE_BLOCK = 256        # bitsandbytes' 8-bit states: one absmax per 256 values (`Optimizer2State.init_state`)
 _MAX_RUN = 2**30          # values per kernel call (its sizes are 32-bit integers)
 
@@ -493,6 +497,7 @@ class _PackedRun:
             elif st['step'] != step: return None
         return step + 1
 
+# %% ../nbs/06_training.ipynb #46a903d2
 def _packed_runs(optimizer, gindex:int, group:dict, overrides)->list:
     "The `_PackedRun`s of a parameter group: adapters packed by `pack_parameters` with gradients in a `GradientBuffer`."
     import torch
@@ -527,6 +532,7 @@ def _packed_runs(optimizer, gindex:int, group:dict, overrides)->list:
 _SCHEDULER_PARAMS = {'constant': {}, 'linear': dict(start_factor=1.0, end_factor=0.1), 'cosine': dict(eta_min=0.0),
                      'cosine_with_restarts': dict(T_0=None, T_mult=1, eta_min=0.0), 'polynomial': dict(power=1.0)}
 
+# %% ../nbs/06_training.ipynb #0349a8b4
 def lr_factor(scheduler_type:str, # `optimization.scheduler_type`
               steps:int, # `optimization.steps`
               warmup_steps:int=0, # `optimization.warmup_steps`
@@ -602,6 +608,7 @@ def _tensor_bytes(obj)->int:
     if isinstance(obj, (list, tuple)): return sum(_tensor_bytes(v) for v in obj)
     return 0
 
+# %% ../nbs/06_training.ipynb #a85821a8
 def write_checkpoint(output_dir:str|Path, # the run's `output_dir`
                      step:int, # optimizer steps done
                      model, # the PEFT model
