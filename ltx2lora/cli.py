@@ -218,11 +218,8 @@ def _full_size_fixtures(args)->int:
 _SHARD_HELP = ('this process does shard I of N (from 0); under torchrun the shard comes from RANK/WORLD_SIZE. '
                'The shards\' parts merge when the last one finishes')
 
-# %% ../nbs/08_cli.ipynb #97315bab
-def build_parser()->argparse.ArgumentParser:
-    "The `ltx2lora` argument parser, one subcommand per stage."
-    p = argparse.ArgumentParser(prog='ltx2lora', description='Train LTX-2 audio-video LoRAs: one subcommand per stage.')
-    sub = p.add_subparsers(dest='command', metavar='COMMAND')
+# %% ../nbs/08_cli.ipynb #87cbaf73
+def _add_check(sub):
     c = sub.add_parser('check', help='check a dataset.jsonl or a folder of clips against LTX-2\'s rules')
     c.add_argument('path', nargs='?', help='dataset.jsonl (or .json) or a folder of videos')
     c.add_argument('--sample', metavar='DIR', help='write a sample dataset with deliberate problems into DIR and check it')
@@ -231,6 +228,8 @@ def build_parser()->argparse.ArgumentParser:
     c.add_argument('--no-decode', action='store_true', help="trust the container's frame count instead of decoding (faster, misses cut-off files)")
     c.add_argument('--json', action='store_true', help='machine-readable output')
     c.set_defaults(func=_check, parser=c)
+
+def _add_conform(sub):
     f = sub.add_parser('conform', help='write fixed copies of a dataset (frames 8k+1, /32 size, stereo 44.1 kHz) into a new folder')
     f.add_argument('path', help='dataset.jsonl or a folder of videos')
     f.add_argument('--out', required=True, metavar='DIR', help='new folder for the fixed copies and the new dataset.jsonl')
@@ -238,6 +237,8 @@ def build_parser()->argparse.ArgumentParser:
     f.add_argument('--frames', type=int, metavar='F', help='frames to keep when no buckets are given (8k+1)')
     f.add_argument('--fps', type=float, help="output frame rate (default: each clip's own)")
     f.set_defaults(func=_conform, parser=f)
+
+def _add_caption(sub):
     cp = sub.add_parser('caption', help='caption a folder of clips into dataset.jsonl (Qwen2.5-VL + Whisper + an audio tagger)')
     cp.add_argument('video_dir', metavar='VIDEO_DIR')
     cp.add_argument('--out', required=True, metavar='JSONL', help='dataset.jsonl to write (in VIDEO_DIR or a folder above it); resumes if it exists')
@@ -257,6 +258,9 @@ def build_parser()->argparse.ArgumentParser:
     cp.add_argument('--sounds-threshold', type=float, default=0.3, help='minimum tag probability for [SOUNDS]')
     cp.add_argument('--shard', metavar='I/N', help=_SHARD_HELP)
     cp.set_defaults(func=_caption, parser=cp)
+
+# %% ../nbs/08_cli.ipynb #c02461b6
+def _add_preprocess(sub):
     pp = sub.add_parser('preprocess', help='cache video latents, audio latents and text embeddings (the guide\'s section 6)')
     pp.add_argument('dataset', metavar='DATASET', help='dataset.jsonl')
     pp.add_argument('--resolution-buckets', required=True, metavar='WxHxF[,...]', help='e.g. 704x384x97')
@@ -273,26 +277,37 @@ def build_parser()->argparse.ArgumentParser:
     pp.add_argument('--force', action='store_true', help='redo every sample even when its files are fresh')
     pp.add_argument('--shard', metavar='I/N', help=_SHARD_HELP)
     pp.set_defaults(func=_preprocess, parser=pp)
+
+def _add_verify(sub):
     vf = sub.add_parser('verify', help='report every inconsistency of a .precomputed cache (exit 1 if any)')
     vf.add_argument('dir', metavar='DIR', help='the .precomputed folder')
     vf.add_argument('--fix', action='store_true', help='delete exactly the files it reports')
     vf.add_argument('--quick', action='store_true', help='check files and manifest without loading tensors')
     vf.add_argument('--json', action='store_true')
     vf.set_defaults(func=_verify, parser=vf)
+
+def _add_preview(sub):
     pv = sub.add_parser('preview', help='decode a cached sample back to mp4 + frame strip, to see what the model learns from')
     pv.add_argument('dir', metavar='DIR', help='the .precomputed folder'); pv.add_argument('sample', metavar='SAMPLE', help='e.g. videos/clip.pt')
     pv.add_argument('--model-path', required=True); pv.add_argument('--out', required=True); pv.add_argument('--device', default='auto')
     pv.set_defaults(func=_preview, parser=pv)
+
+# %% ../nbs/08_cli.ipynb #990180fe
+def _add_train(sub):
     tr = sub.add_parser('train', help='train a LoRA from a training YAML (the guide\'s config works as is)')
     tr.add_argument('config', metavar='CONFIG.yaml')
     tr.add_argument('--device', default='auto'); tr.add_argument('--steps', type=int, help='override optimization.steps')
     tr.add_argument('--no-resume', action='store_true', help='refuse to continue from checkpoints in output_dir')
     tr.add_argument('--no-progress', action='store_true')
     tr.set_defaults(func=_train, parser=tr)
+
+def _add_demo(sub):
     dm = sub.add_parser('demo', help='the whole pipeline on tiny models, on the CPU: dataset, check, cache, train, plot')
     dm.add_argument('--out', metavar='DIR', help='where to write everything (default: a new temporary folder)')
     dm.add_argument('--steps', type=int, default=150); dm.add_argument('--device', default='cpu')
     dm.set_defaults(func=_demo, parser=dm)
+
+def _add_sample(sub):
     sp = sub.add_parser('sample', help='sample a video with sound from a prompt, with LoRAs fused (the guide\'s section 9)')
     sp.add_argument('--model-path', required=True); sp.add_argument('--text-encoder-path')
     sp.add_argument('--prompt', required=True); sp.add_argument('--negative-prompt')
@@ -306,6 +321,9 @@ def build_parser()->argparse.ArgumentParser:
     sp.add_argument('--no-audio', action='store_true'); sp.add_argument('--vram-budget-gb', type=float, help='stream block weights to fit this much GPU memory')
     sp.add_argument('--batch-guidance', action='store_true'); sp.add_argument('--device', default='auto')
     sp.set_defaults(func=_sample, parser=sp)
+
+# %% ../nbs/08_cli.ipynb #e777e9b8
+def _add_fixtures(sub):
     x = sub.add_parser('fixtures', help='write synthetic clips, a dataset.jsonl and tiny LTX-2 model files into DIR '
                                         '(--full-size: a random checkpoint of real size and a latent cache for it)')
     x.add_argument('dir', metavar='DIR')
@@ -318,6 +336,14 @@ def build_parser()->argparse.ArgumentParser:
     x.add_argument('--seed', type=int, help='with --full-size: seed of the weights and latents (default 0)')
     x.add_argument('--config-json', help=argparse.SUPPRESS)   # a checkpoint config instead of the real sizes (tests)
     x.set_defaults(func=_fixtures, parser=x)
+
+# %% ../nbs/08_cli.ipynb #97315bab
+def build_parser()->argparse.ArgumentParser:
+    "The `ltx2lora` argument parser, one subcommand per stage."
+    p = argparse.ArgumentParser(prog='ltx2lora', description='Train LTX-2 audio-video LoRAs: one subcommand per stage.')
+    sub = p.add_subparsers(dest='command', metavar='COMMAND')
+    for add in (_add_check, _add_conform, _add_caption, _add_preprocess, _add_verify, _add_preview, _add_train, _add_demo,
+                _add_sample, _add_fixtures): add(sub)
     return p
 
 # %% ../nbs/08_cli.ipynb #abf039ee
