@@ -10,6 +10,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Callable
 import numpy as np
+import torch
 from fastcore.basics import patch
 from .core import atomic_write_text, atomic_write_json, progress, parse_shard, local_rank, shard_items, Problem
 from .dataset import VIDEO_EXTENSIONS, MediaError, probe
@@ -69,7 +70,6 @@ def attention_implementation(device:str='cuda', # where the model will run
 
 def default_device()->str:
     "'cuda' when a CUDA GPU is available, else 'cpu'."
-    import torch
     return 'cuda' if torch.cuda.is_available() else 'cpu'
 
 def quantization_config(bits:int|None, # None (no quantization), 8 or 4
@@ -149,7 +149,6 @@ class quiet_transformers:
 # %% ../nbs/02_captioning.ipynb #df40b8a6
 def release_memory():
     "Collect garbage and return cached CUDA memory to the driver; call it after dropping every reference to a model."
-    import torch
     gc.collect()
     if torch.cuda.is_available(): torch.cuda.empty_cache()
 
@@ -201,13 +200,11 @@ class SpeechTranscriber:
 
     def encode(self, audio:np.ndarray):
         "Whisper's encoder output for one window (log-mel features through the encoder), shared by the next two steps."
-        import torch
         f = self.processor.feature_extractor(audio, sampling_rate=SAMPLE_RATE, return_tensors='pt').input_features
         with torch.inference_mode(): return self.model.get_encoder()(f.to(self.model.device, self.model.dtype))
 
     def no_speech_prob(self, encoded)->float:
         "Whisper's probability that the window holds no speech: P(<|nospeech|>) right after <|startoftranscript|>."
-        import torch
         g = self.model.generation_config
         nospeech = g.no_timestamps_token_id - 1          # as in transformers' WhisperNoSpeechDetection
         start = torch.tensor([[g.decoder_start_token_id]], device=self.model.device)
@@ -217,7 +214,6 @@ class SpeechTranscriber:
 
     def generate(self, encoded)->tuple[str, float]:
         "The transcript of one window and its average token log-probability."
-        import torch
         kw = dict(task='transcribe', max_new_tokens=self.max_new_tokens, return_dict_in_generate=True, output_scores=True)
         if self.language: kw['language'] = self.language
         with torch.inference_mode(), quiet_transformers(): out = self.model.generate(encoder_outputs=encoded, **kw)
@@ -299,7 +295,6 @@ class SoundTagger:
 
     def logits(self, audio:np.ndarray)->np.ndarray:
         "Per-label scores of the clip: the most confident window for each label."
-        import torch
         seconds = getattr(self.fe, 'max_length', 1024) * 0.01            # AST frames are 10 ms
         chunks = audio_chunks(audio, seconds=seconds)
         chunks = [c for c in chunks if len(c) >= SAMPLE_RATE] or chunks[:1]   # no verdict from a padded sliver
@@ -393,7 +388,6 @@ class VisualDescriber:
 
     def ask(self, video:dict, question:str, max_new_tokens:int)->str:
         "One answer of the VLM about the clip."
-        import torch
         msgs = [dict(role='user', content=[dict(type='video', video='clip'), dict(type='text', text=question)])]
         text = self.processor.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
         kw = dict(video)

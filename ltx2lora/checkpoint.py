@@ -7,6 +7,7 @@ from __future__ import annotations
 import json, os, struct
 from dataclasses import dataclass, field
 from pathlib import Path
+import torch
 
 # %% auto #0
 __all__ = ['LTX2_COMPONENT_PREFIXES', 'CheckpointError', 'read_safetensors_header', 'CheckpointInfo', 'inspect_checkpoint',
@@ -129,7 +130,6 @@ def require_components(path:str|Path, # the file the user gave
 def feature_extractor_module_ops(path:str|Path, # an LTX-2 single-file checkpoint
                                 ):
     "A ltx-core `ModuleOps` that sizes the `EmbeddingsProcessor`'s feature extractor from the weights in `path`."
-    import torch
     from safetensors import safe_open
     from ltx_core.loader.module_ops import ModuleOps
     from ltx_core.text_encoders.gemma import EmbeddingsProcessor
@@ -189,7 +189,6 @@ def load_ltx2_component(path:str|Path, # an LTX-2 single-file checkpoint (tiny o
                         dtype=None, # cast every tensor to this dtype; None keeps the file's (bf16)
                        ):
     "Load one component of an LTX-2 checkpoint with ltx-core's `SingleGPUModelBuilder`, in eval mode."
-    import torch
     from ltx_core.loader.single_gpu_model_builder import SingleGPUModelBuilder
     specs = _ltx2_build_specs()
     if name not in specs: raise KeyError(f"load_ltx2_component: unknown component {name!r}; expected one of {list(specs)}")

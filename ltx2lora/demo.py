@@ -6,6 +6,7 @@ import shutil, tempfile, time
 from pathlib import Path
 from typing import Callable
 import numpy as np
+import torch
 from .config import GUIDE_AV_TARGET_MODULES, save_config
 from .dataset import check
 from .latents import preprocess
@@ -56,7 +57,6 @@ def demo(out_dir:str|Path|None=None, # folder for everything (default: a new tem
          log:Callable=print,
         )->dict: # paths (dataset, models, cache, config, lora, loss_plot, ...) and numbers (seconds, losses)
     "The whole pipeline on synthetic data and tiny models: check, cache, train a LoRA, save it and its loss plot."
-    import torch
     threads = torch.get_num_threads()
     torch.set_num_threads(1)   # tiny tensors: one thread avoids the cost of synchronising threads (10x faster here)
     try: return _demo(out_dir, steps, device, seed, show_progress, log)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os, random
 from dataclasses import dataclass
 from typing import Any
+import torch
 from .core import current_shard, local_rank
 
 # %% auto #0
@@ -31,7 +32,6 @@ class DistributedRun:
 def init_distributed(device:str='auto', # 'auto', 'cpu', 'cuda' or 'cuda:N'; under torchrun 'cuda' means cuda:LOCAL_RANK
                     )->DistributedRun:
     "Join the process group that `torchrun` describes (NCCL on GPUs, gloo on the CPU), or run alone."
-    import torch
     rank, world = current_shard()
     lr = local_rank()
     if device == 'auto': device = 'cuda' if torch.cuda.is_available() else 'cpu'
@@ -61,7 +61,6 @@ def average_gradients(params:list, # the adapter parameters
                       bucket_numel:int=2**24, # values per all-reduce (64 MB of float32): bounds the extra memory
                      )->bool: # every rank's losses were finite
     "Average the gradients of `params` over all ranks (float32 buckets); return whether every rank was finite."
-    import torch
     if not run.active: return finite
     import torch.distributed as dist
     dev = next((p.grad.device for p in params if p.grad is not None), torch.device(run.device))
@@ -93,7 +92,6 @@ def average_gradients(params:list, # the adapter parameters
 def mean_over_ranks(values:dict, # name -> float (None kept as None)
                     run:DistributedRun)->dict:
     "The mean of scalar metrics over all ranks (for the logged loss)."
-    import torch
     if not run.active: return dict(values)
     import torch.distributed as dist
     keys = [k for k, v in values.items() if v is not None]

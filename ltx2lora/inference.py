@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 import numpy as np
+import torch
 # the stages before this one, in order (Gemma, the VAEs and ltx-pipelines load where they are used)
 from .config import load_config
 from .core import atomic_path, atomic_write_json, progress
@@ -83,7 +84,6 @@ def text_contexts(conditions:dict|list[dict], # conditions dict(s): `video_promp
                   connectors, # from `ltx2lora.training.load_connectors`
                  )->TextContexts|list[TextContexts]: # one per conditions dict, on the connectors' device
     "Run the connectors on prompt conditions (one prompt at a time, as ltx-core 1.0.0's connectors need)."
-    import torch
     from ltx_core.text_encoders.gemma.embeddings_processor import convert_to_additive_mask
     if isinstance(conditions, (list, tuple)): return [text_contexts(c, connectors) for c in conditions]
     p = next(connectors.parameters())
@@ -191,7 +191,6 @@ class _GuidedDenoiser:
         return passes
 
     def __call__(self, vstate, astate, sigmas, i:int, sigma_value:float):
-        import torch
         from ltx_core.guidance.perturbations import BatchedPerturbationConfig, PerturbationConfig
         vg, ag = self.vf.build_from_sigma(sigma_value), self.af.build_from_sigma(sigma_value)
         skip_v, skip_a = vg.should_skip_step(i), ag.should_skip_step(i)
@@ -233,7 +232,6 @@ def sample_latents(transformer, # `LTXModel`, `X0Model` or PEFT model; on its de
                    callback:Callable|None=None, # callback(step, steps) after each step
                   )->SampleLatents:
     "Denoise video and audio latents from noise as ltx-pipelines' one-stage pipeline does."
-    import torch
     from ltx_core.components.diffusion_steps import EulerDiffusionStep
     from ltx_core.components.guiders import create_multimodal_guider_factory
     from ltx_core.components.noisers import GaussianNoiser
@@ -296,7 +294,6 @@ def encode_first_frame(image:str|Path, # an image file (PNG, JPEG, ...)
                        crf:int=33, # H.264 quality of the one-frame round trip (ltx-pipelines' default); 0: none
                       ): # [1, 128, 1, height/32, width/32] on the encoder's device
     "Encode a first-frame image into a latent frame, as ltx-pipelines does for image-to-video."
-    import torch
     from ltx_pipelines.utils.media_io import load_image_conditioning
     path = Path(image)
     if not path.is_file(): raise FileNotFoundError(f'{path}: first-frame image not found')
@@ -307,7 +304,6 @@ def encode_first_frame(image:str|Path, # an image file (PNG, JPEG, ...)
 # %% ../nbs/07_inference.ipynb #2250789d
 def _check_lora_layers(model, path:Path):
     "Refuse a LoRA file that adapts no layer of `model` (ltx-core would ignore it silently); warn on a partial match."
-    import torch
     layers, _ = read_lora(path)
     names = {n for n, m in _velocity_model(model).named_modules() if isinstance(m, torch.nn.Linear)}
     missing = sorted(set(layers) - names)
@@ -327,7 +323,6 @@ def load_sampling_transformer(model_path:str|Path, # LTX-2 / LTX-2.3 checkpoint
                               batch_guidance:bool=True, # passes run as one batch (for the plan's activations)
                              ): # (transformer, `BlockStreamer` or None)
     "The transformer for sampling: LoRA files fused as ltx-pipelines fuses them, optionally with streamed block weights."
-    import torch
     device, dtype = resolve_device(device), torch.bfloat16 if dtype is None else dtype
     loras = [(Path(p), float(s)) for p, s in loras]
     for p, _ in loras:
@@ -365,7 +360,6 @@ class Decoders:
                  park:str='cpu', # where they wait between uses ('cpu'; or the device to keep them there)
                  tiling=True, # True: ltx-core's `TilingConfig.default()`; False/None: whole-video decoding; or a `TilingConfig`
                 ):
-        import torch
         load = lambda name, dtype: load_ltx2_component(model_path, name, park, dtype)
         self._setup(load('video_decoder', torch.bfloat16), load('audio_decoder', torch.float32) if audio else None,
                     load('vocoder', torch.float32) if audio else None, device, park, tiling)
@@ -408,7 +402,6 @@ class Decoders:
 
     def decode(self, latents:SampleLatents)->DecodedSample:
         "Decode sampled latents (call inside `on_device()` to decode several without moving the models each time)."
-        import torch
         try: return self._decode(latents, self.device, self.tiling)
         except torch.OutOfMemoryError:
             if not str(self.device).startswith('cuda') or self._depth: raise
@@ -425,7 +418,6 @@ class Decoders:
         return self._decode(latents, 'cpu', small)
 
     def _decode(self, latents:SampleLatents, device:str, tiling)->DecodedSample:
-        import torch
         from ltx_core.model.video_vae import decode_video
         from ltx_core.model.audio_vae import decode_audio
         with self.on_device(device):
@@ -526,7 +518,6 @@ def prepare_validation(config, # a `TrainingConfig`, dict, YAML file or YAML tex
                        show_progress:bool=False,
                       )->ValidationSet:
     "Encode the validation prompts (and first-frame images) once, before training."
-    import torch
     cfg = load_config(config)
     v, model_path = cfg.validation, cfg.model.model_path
     if not v.prompts: raise ValueError('validation.prompts is empty: nothing to sample; add prompts or set validation.interval: null')
@@ -708,7 +699,6 @@ def compare_checkpoints(model_path:str|Path, # LTX-2 checkpoint
                         max_length:int=1024, show_progress:bool=True,
                        )->Comparison:
     "Sample one prompt with one seed for each checkpoint (and the base model), side by side."
-    import torch
     from ltx_pipelines.utils.constants import DEFAULT_NEGATIVE_PROMPT, detect_params
     device, out_dir = resolve_device(device), Path(out_dir)
     w, h, f = check_video_dims(video_dims)
@@ -786,7 +776,6 @@ def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
            show_progress:bool=True,
           )->dict|Comparison: # `write_sample`'s dict (+ 'seconds'), or the `Comparison`
     "`ltx2lora sample`: sample a video with sound from a prompt, with LoRA files fused as ltx-pipelines fuses them."
-    import torch
     from ltx_pipelines.utils.constants import DEFAULT_NEGATIVE_PROMPT, detect_params
     t0 = time.time()
     device = resolve_device(device)

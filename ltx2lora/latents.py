@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Callable, Iterable
+import torch
 from fastcore.basics import patch
 from .core import (atomic_path, atomic_write_json, atomic_torch_save, progress, require_torch_companion,
                            parse_shard, local_rank, shard_items, folder_lock, live_locks, FolderLockedError, file_sha256,
@@ -43,7 +44,6 @@ def sample_name(media_path:str|Path, # the dataset's media_path, relative to the
     return Path(media_path).with_suffix('.pt').as_posix()
 
 def _load_pt(path:Path)->dict:
-    import torch
     if not path.is_file(): raise CacheError(f'{path}: missing; {_FIX}')
     try: return torch.load(path, map_location='cpu', weights_only=True)
     except Exception as e:
@@ -51,7 +51,6 @@ def _load_pt(path:Path)->dict:
         raise CacheError(f'{path}: unreadable ({why}); {_FIX}') from e
 
 def _tensor(d, key:str, path):
-    import torch
     if not isinstance(d, dict): raise CacheError(f'{path}: holds a {type(d).__name__}, expected a dict with "{key}"; {_FIX}')
     t = d.get(key)
     if not isinstance(t, torch.Tensor): raise CacheError(f'{path}: no tensor "{key}" (it has {sorted(d)}); {_FIX}')
@@ -406,18 +405,15 @@ def resolve_device(device:str='auto', # 'auto', 'cpu', 'cuda', 'cuda:1', ...
                   )->str:
     "'auto' -> 'cuda' when a GPU is available, else 'cpu'."
     if device != 'auto': return str(device)
-    import torch
     return 'cuda' if torch.cuda.is_available() else 'cpu'
 
 def _dtype(dtype, default):
-    import torch
     if dtype is None: return default
     return getattr(torch, dtype) if isinstance(dtype, str) else dtype
 
 def _free_memory(device:str):
     "Return a freed model's GPU memory to the driver (on the CPU, dropping the references is enough)."
     if str(device).startswith('cuda'):
-        import torch
         gc.collect(); torch.cuda.empty_cache()
 
 def load_vae_encoders(model_path:str|Path, # LTX-2 single-file checkpoint
@@ -426,7 +422,6 @@ def load_vae_encoders(model_path:str|Path, # LTX-2 single-file checkpoint
                       audio:bool=True, # load the audio VAE encoder (float32)
                      )->dict: # {'video_encoder': VideoEncoder, 'audio_encoder': AudioEncoder} (those asked for)
     "The VAE encoders of an LTX-2 checkpoint, loaded by ltx-core from the config in the file."
-    import torch
     device = resolve_device(device)
     out = {}
     if video: out['video_encoder'] = load_ltx2_component(model_path, 'video_encoder', device, torch.bfloat16)
@@ -520,7 +515,6 @@ def load_text_encoder(text_encoder_path:str|Path, # the Gemma 3 folder
 class StreamedLinear:
     "Stand-in for a `torch.nn.Linear` whose weight stays in (pinned) CPU memory and is streamed to the input's device in column blocks."
     def __init__(self, linear, block:int=16384):
-        import torch
         w = linear.weight.detach().to('cpu')
         self.out_features, self.in_features = w.shape
         pin = torch.cuda.is_available()
@@ -530,7 +524,6 @@ class StreamedLinear:
         self.weight = w   # for dtype / shape queries
 
     def __call__(self, x):
-        import torch
         out = torch.zeros(*x.shape[:-1], self.out_features, device=x.device, dtype=torch.float32)
         for c, w in self.blocks:
             w = w.to(x.device, non_blocking=True)
@@ -542,7 +535,6 @@ def stream_feature_extractor(fe, # ltx-core FeatureExtractorV1 / V2 with its wei
                              block:int=16384, # input features per streamed block
                             ):
     "Replace the feature extractor's projections by `StreamedLinear`s (in place); returns it."
-    import torch
     for name in ('aggregate_embed', 'video_aggregate_embed', 'audio_aggregate_embed'):
         linear = getattr(fe, name, None)
         if isinstance(linear, torch.nn.Linear):
@@ -555,7 +547,6 @@ def load_feature_extractor(model_path:str|Path, # LTX-2 single-file checkpoint
                            stream:bool=False, # keep the projection in CPU memory and stream it (see above)
                           ): # ltx-core's FeatureExtractorV1 / FeatureExtractorV2
     "The feature extractor of an LTX-2 checkpoint (through ltx-core's loader), without the connectors."
-    import torch
     device = resolve_device(device)
     processor = load_ltx2_component(model_path, 'embeddings_processor', 'cpu', torch.bfloat16)
     fe = processor.feature_extractor
@@ -567,7 +558,6 @@ def tokenize_prompts(text_encoder, # ltx-core `GemmaTextEncoder` (its `LTXVGemma
                      prompts:list[str],
                     ): # (input_ids [B, L] int64, attention_mask [B, L] int64)
     "Tokenize prompts as ltx-core does (strip, left-pad to max_length, truncate), stacked into a batch."
-    import torch
     rows = [text_encoder.tokenizer.tokenize_with_weights(p)['gemma'] for p in prompts]
     ids = torch.tensor([[int(t) for t, _ in r] for r in rows], dtype=torch.int64)
     mask = torch.tensor([[int(w) for _, w in r] for r in rows], dtype=torch.int64)
@@ -583,7 +573,6 @@ def gemma_hidden_states(text_encoder, # ltx-core `GemmaTextEncoder` from `load_t
                         input_ids, attention_mask, # from `tokenize_prompts`
                        ): # (tuple of [B, L, hidden] hidden states: embeddings + every layer, attention_mask on their device)
     "Run the Gemma language model and return all its hidden states, as ltx-core's `GemmaTextEncoder.encode` does."
-    import torch
     model = text_encoder.model
     lm = _language_model(model)
     table = lm.embed_tokens.weight
@@ -603,7 +592,6 @@ def prompt_conditions(feature_extractor, # from `load_feature_extractor`
                       hidden_states, attention_mask, # from `gemma_hidden_states`
                      )->list[dict]: # one conditions dict per prompt, on the CPU
     "Apply the checkpoint's feature extractor to Gemma's hidden states: the contents of `conditions/` files."
-    import torch
     n, width = len(hidden_states), hidden_states[0].shape[-1]
     need = _feature_in_features(feature_extractor)
     if n * width != need:
@@ -687,7 +675,6 @@ def read_clip_frames(path:str|Path, # the clip
 def frames_to_video_tensor(frames, # uint8 [F, H, W, 3]
                           ): # float32 [1, 3, F, H, W] in [-1, 1]
     "RGB frames as the video VAE encoder takes them."
-    import torch
     x = torch.from_numpy(frames).permute(3, 0, 1, 2)[None].float()
     return x / 127.5 - 1.0
 
@@ -697,7 +684,6 @@ def encode_video(video_encoder, # ltx-core `VideoEncoder`
                  tile_size:int=512, tile_overlap:int=128, # tile and overlap in pixels, multiples of 32
                 ): # bf16 [128, F', H/32, W/32] on the CPU
     "Encode one video into LTX-2 latents (normalised means), optionally with ltx-core's tiled encoder."
-    import torch
     from ltx_core.model.video_vae import TilingConfig, SpatialTilingConfig
     p = next(video_encoder.parameters())
     with torch.inference_mode():
@@ -734,7 +720,6 @@ def encode_audio(audio_encoder, # ltx-core `AudioEncoder` (float32)
                 )->dict: # the contents of an `audio_latents/` file
     "Encode a stereo waveform into LTX-2 audio latents with ltx-core's `AudioProcessor` and the audio VAE encoder."
     require_torch_companion('torchaudio', 'encoding audio (the log-mel spectrogram)')
-    import torch
     from ltx_core.model.audio_vae import AudioProcessor
     from ltx_core.types import Audio
     p = next(audio_encoder.parameters())
@@ -1037,7 +1022,6 @@ def _encode_video_of(self:_CacheRun, n:str, encoder)->tuple: # (first frame's ti
 
 @patch
 def _encode_audio_of(self:_CacheRun, n:str, encoder, processor, start:float|None):
-    import torch
     p, s, t = self.plans[n], self.samples[n], time.time()
     try:
         if start is None: start = _first_frame_time(p['path'])

@@ -8,6 +8,7 @@ import difflib, json, math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+import torch
 from .checkpoint import CheckpointError, load_ltx2_component, read_safetensors_header, require_components
 from .core import atomic_path, return_freed_host_memory
 
@@ -42,7 +43,6 @@ def load_transformer(model_path:str|Path, # LTX-2 / LTX-2.3 single-file checkpoi
                      loras:list[tuple[str|Path, float]]=(), # LoRA files fused into the weights by ltx-core, with strengths
                     ): # ltx-core `LTXModel`, frozen, in eval mode
     "Load the LTX-2 transformer with ltx-core, upcasting an fp8 checkpoint so that adapters on it train."
-    import torch
     dtype = torch.bfloat16 if dtype is None else dtype
     require_components(model_path, ['transformer'], 'training a LoRA')
     fp8 = checkpoint_is_fp8(model_path)
@@ -86,7 +86,6 @@ def meta_transformer(model_path:str|Path, # LTX-2 / LTX-2.3 single-file checkpoi
                      dtype=None, # the dtype its weights will have (None: torch.bfloat16)
                     ): # ltx-core `LTXModel` on the meta device, frozen, in eval mode
     "The checkpoint's transformer built on the meta device: its structure in no memory, to plan before loading."
-    import torch
     require_components(model_path, ['transformer'], 'training a LoRA')
     builder = _transformer_builder(model_path)
     model = builder.meta_model(builder.model_config(), builder.module_ops).to(torch.bfloat16 if dtype is None else dtype)
@@ -102,7 +101,6 @@ def load_transformer_weights(model, # `meta_transformer`'s model, or the peft mo
                              loaded=None, # loaded(name) after each tensor is in place (the trainer packs a streamed block once read)
                             ):
     "Fill a meta transformer from its checkpoint one tensor at a time, each tensor going where `destination` sends it."
-    import torch
     from ltx_core.model.transformer import LTXV_MODEL_COMFY_RENAMING_MAP as ops
     base = model.get_base_model() if hasattr(model, 'get_base_model') else model
     dtype = dtype or next(base.parameters()).dtype
@@ -131,7 +129,6 @@ class LoraTargetError(ValueError):
 
 def _linear_layers(model)->dict:
     "name -> (in_features, out_features) of every `torch.nn.Linear` of `model` (PEFT wrappers unwrapped)."
-    import torch
     out = {}
     for name, m in model.named_modules():
         if isinstance(m, torch.nn.Linear) and not any(p in name for p in ('.lora_A.', '.lora_B.', 'base_layer')):
@@ -216,7 +213,6 @@ def add_lora(transformer, # an `LTXModel` from `load_transformer`
              seed:int|None=None, # seed for the adapters' initial values (None: torch's current global state)
             ): # `peft.PeftModel` around `transformer`; only the adapters require gradients
     "Freeze `transformer` and attach PEFT LoRA adapters to the Linear layers `target_modules` names."
-    import torch
     from peft import LoraConfig, get_peft_model
     lora_targets(transformer, target_modules).check()
     transformer.requires_grad_(False)
@@ -240,7 +236,6 @@ def materialize_adapters(model, # a peft model from `add_lora` on a meta transfo
                          device:str='cpu',
                         ):
     "Give a meta-built peft model real adapters on `device`, initialised as `add_lora` initialised them."
-    import torch
     from peft.tuners.lora import LoraLayer
     saved = torch.get_rng_state()
     torch.set_rng_state(rng_state)
@@ -271,7 +266,6 @@ def _packed_layout(params:list, align:int)->list:
 
 def packed_buffer(t)->'torch.Tensor|None': # None unless `t` was placed by `pack_parameters` or `GradientBuffer`
     "The whole buffer that `pack_parameters` or `GradientBuffer` placed tensor `t` in (its gaps hold zeros), or None."
-    import torch
     if not getattr(t, '_ltx2lora_packed', False): return None
     storage = t.untyped_storage()
     return torch.empty(0, dtype=t.dtype, device=t.device).set_(storage, 0, (storage.nbytes() // t.element_size(),))
@@ -333,7 +327,6 @@ def pack_parameters(params:list, # the trainable parameters (`lora_parameters`),
                     align:int=256, # each parameter starts at a multiple of this many values
                    )->list: # the buffers, one per (device, dtype)
     "Make every parameter a view into one zeroed buffer per (device, dtype), laid out as `GradientBuffer` lays out gradients."
-    import torch
     buffers = []
     for device, dtype, places, size in _packed_layout(list(params), align):
         flat = packed_buffer(places[0][0])
@@ -363,7 +356,6 @@ def lora_state_dict(model, # a PEFT model from `add_lora`
                     dtype=None, # dtype of the returned tensors; None: torch.bfloat16
                    )->dict: # '{prefix}<layer>.lora_A.weight' / '.lora_B.weight' -> CPU tensor
     "The adapters in the ComfyUI / ltx-core layout, with alpha / rank folded into `lora_B`."
-    import torch
     dtype = torch.bfloat16 if dtype is None else dtype
     out = {}
     for name, layer in _lora_layers(model).items():
@@ -418,7 +410,6 @@ def load_lora(model, # a PEFT model from `add_lora` whose targets cover the file
               path:str|Path, # a LoRA file from `save_lora` (or any file in the same layout)
              ):
     "Set the adapters of `model` so that each layer's delta is exactly the file's `B @ A`."
-    import torch
     file_layers, _ = read_lora(path)
     layers = _lora_layers(model)
     extra, missing = sorted(set(file_layers) - set(layers)), sorted(set(layers) - set(file_layers))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math, os, random
 from dataclasses import dataclass, field
 from typing import Iterable
+import torch
 from fastcore.basics import patch
 from .core import return_freed_host_memory
 
@@ -30,7 +31,6 @@ STREAM_ORDER = (('video', VIDEO_TOKEN_LINEARS), ('text', TEXT_TOKEN_LINEARS), ('
 def block_linears(block, # a `BasicAVTransformerBlock`, plain or wrapped by peft
                  )->dict: # ltx-core name -> the frozen base `nn.Linear`
     "The base Linears of a block by their ltx-core names (peft's `.base_layer` unwrapped, adapters excluded)."
-    import torch
     out = {}
     for name, m in block.named_modules():
         if isinstance(m, torch.nn.Linear) and 'lora_' not in name:
@@ -118,13 +118,11 @@ _FP8_MAX = 448.0
 def quantize_fp8_rows(w, # a 2-D weight
                      ): # (float8_e4m3fn tensor, float32 scale per row)
     "fp8 e4m3 with one scale per output row (row max maps to 448)."
-    import torch
     scale = (w.float().abs().amax(dim=1).clamp(min=1e-12) / _FP8_MAX)
     return (w.float() / scale[:, None]).to(torch.float8_e4m3fn), scale
 
 def dequantize_fp8_rows(q, scale, dtype=None):
     "Inverse of `quantize_fp8_rows`."
-    import torch
     return (q.to(torch.float32) * scale[:, None]).to(dtype or torch.bfloat16)
 
 class _HostStream:
@@ -145,7 +143,6 @@ class BlockStreamer:
                  compute_dtype=None, # dtype of the weights on the device (default bfloat16)
                  model=None, # the `LTXModel`, to refuse training without its per-block gradient checkpointing
                 ):
-        import torch
         self.blocks, self.plan = list(blocks), plan
         self.device = torch.device(device)
         if self.device.type == 'cuda' and self.device.index is None:
@@ -165,7 +162,6 @@ class BlockStreamer:
 # %% ../nbs/04_offload.ipynb #bspackcd
 @patch
 def _pack(self:BlockStreamer, b:int):
-    import torch
     lins = block_linears(self.blocks[b])
     entries, offset, soffset = [], 0, 0
     for name in self.plan.streamed[b]:
@@ -202,12 +198,10 @@ def pack(self:BlockStreamer, b:int):
     return pk
 
 
-
 # %% ../nbs/04_offload.ipynb #bsattachcd
 @patch
 def attach(self:BlockStreamer):
     "Pack the streamed weights into pinned RAM, move the rest to the device and install the hooks."
-    import torch
     if self.attached: return self
     for b in self.order: self.pack(b)                # blocks the loader has not packed yet, one by one
     max_numel = max((pk['numel'] for pk in self.packs.values()), default=0)
@@ -234,7 +228,6 @@ def attach(self:BlockStreamer):
 @patch
 def _fetch(self:BlockStreamer, j:int, after=None):
     "Copy streamed block at position j into slot j % K on the copy stream (after event `after`)."
-    import torch
     k = j % self.plan.slots
     pk = self.packs[self.order[j]]
     stream = self.copy_stream
@@ -259,7 +252,6 @@ def _next_positions(self:BlockStreamer, j:int, backward:bool, training:bool)->li
 @patch
 def _pre_hook(self:BlockStreamer, b:int):
     def hook(module, args):
-        import torch
         backward = torch._C._current_graph_task_id() != -1
         training = torch.is_grad_enabled()
         if training and not backward and self.model is not None and self.model.training \
@@ -274,7 +266,6 @@ def _pre_hook(self:BlockStreamer, b:int):
 @patch
 def _bring(self:BlockStreamer, b:int, backward:bool, training:bool):
     "Bind block b's streamed weights (fetching them if they are not in their slot) and prefetch the next ones."
-    import torch
     j = self.pos[b]; k = j % self.plan.slots
     if self.owner[k] != j: self._fetch(j)         # a miss: fetch now (first step, or an unplanned order)
     cur = torch.cuda.current_stream(self.device) if self.cuda else _HostStream()
@@ -309,7 +300,6 @@ def _bring(self:BlockStreamer, b:int, backward:bool, training:bool):
 @patch
 def _post_hook(self:BlockStreamer, b:int):
     def hook(module, args, output):
-        import torch
         self._unbind(b)
         if getattr(module, '_ltx2lora_checkpointed', False) and torch.is_grad_enabled() \
            and torch._C._current_graph_task_id() == -1:
@@ -339,7 +329,6 @@ def _end_backward(self:BlockStreamer):
 @patch
 def detach(self:BlockStreamer):
     "Remove the hooks and unregister the pinned buffers (the streamed weights stay in `packs`)."
-    import torch
     for h in self._handles: h.remove()
     self._handles = []
     if self.cuda:
@@ -351,7 +340,6 @@ def detach(self:BlockStreamer):
 @patch
 def restore(self:BlockStreamer):
     "Detach, and put every streamed weight back on the device as an ordinary parameter (fp8 storage: dequantized)."
-    import torch
     self.detach()
     for b, pk in self.packs.items():
         for name, lin, shape, off, soff in pk['entries']:
@@ -369,7 +357,6 @@ def pinned_bytes(self:BlockStreamer)->int:
 # %% ../nbs/04_offload.ipynb #bshelpcd
 def _grad_outputs(output)->list:
     "The tensors of a block's output (a tuple of ltx-core `TransformerArgs`, or tensors) that will receive a gradient."
-    import torch
     out = []
     for item in (output if isinstance(output, (tuple, list)) else (output,)):
         t = item if isinstance(item, torch.Tensor) else getattr(item, 'x', None)
@@ -397,7 +384,6 @@ def release(self:BlockStreamer):
 # %% ../nbs/04_offload.ipynb #ba1c7e5f
 def use_expandable_segments()->bool:
     "Let PyTorch's CUDA allocator grow its segments in place: much less fragmentation under a memory cap."
-    import torch
     if 'expandable_segments' in os.environ.get('PYTORCH_CUDA_ALLOC_CONF', ''): return True
     setting = getattr(torch._C, '_accelerator_setAllocatorSettings', None)   # torch >= 2.9; before: the cuda one
     try: (setting or torch.cuda.memory._set_allocator_settings)('expandable_segments:True')

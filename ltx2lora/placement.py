@@ -6,6 +6,7 @@
 from __future__ import annotations
 import math, os
 from dataclasses import dataclass, field
+import torch
 from .config import ConfigError, ConfigProblem
 from .offload import OffloadPlan, plan_offload, block_linears
 from .speed import compile_wanted
@@ -94,7 +95,6 @@ def usable_gpu_bytes(device:str, # 'cuda', 'cuda:1', 'cpu', ...
     "Bytes the caching allocator may hold for this run."
     budget = int(vram_budget_gb * 2**30) if vram_budget_gb else None
     if not str(device).startswith('cuda'): return budget
-    import torch
     dev = torch.device(device)
     if dev.index is None: dev = torch.device("cuda", torch.cuda.current_device())
     free, total = torch.cuda.mem_get_info(dev)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib, os, time, warnings
 from pathlib import Path
 from typing import Callable
+import torch
 
 # %% auto #0
 __all__ = ['COMPILE_MODES', 'SHARED_BLOCK_INDEX', 'compile_wanted', 'inductor_cache_dir', 'CompiledBlocks', 'compile_blocks']
@@ -33,7 +34,6 @@ def compile_wanted(mode:str|bool|None, # `acceleration.compile`: auto, on or off
 # %% ../nbs/04a_speed.ipynb #c02d1998
 def _compiler_error(e:BaseException)->bool:
     "An exception raised by the compiler stack (not by the model's own computation)."
-    import torch
     if isinstance(e, (torch.OutOfMemoryError, KeyboardInterrupt)): return False
     if isinstance(e, ImportError): return True                   # triton, a C++ compiler, ...
     mod = type(e).__module__ or ''
@@ -67,7 +67,6 @@ class CompiledBlocks:
                  keep=(), # blocks that keep their activations instead of recomputing them (memory to spare)
                  cuda_graphs:bool=False, # the compiled blocks are replayed as CUDA graphs (call `step_begin` per micro-step)
                  **compile_kwargs):
-        import torch
         compiler = compiler or torch.compile
         self.blocks, self.mode, self.log, self.failed = list(blocks), mode, log, None
         self.calls, self.compile_seconds, self.suspended = 0, None, False
@@ -91,12 +90,10 @@ class CompiledBlocks:
 
     def _checkpoint_now(self, blk)->bool:
         "Whether this call of `blk` is a training forward to checkpoint (as ltx-core would, unless `blk` keeps its activations)."
-        import torch
         return blk._ltx2lora_checkpointed and self.model.training and torch.is_grad_enabled()
 
     def _wrap(self, blk, compiled, checkpointed, eager):
         def run_eager(args, kwargs):     # every block checkpoints here: kept activations are budgeted for compiled blocks
-            import torch
             if self.checkpointing and self.model.training and torch.is_grad_enabled(): return _checkpointed(eager)(*args, **kwargs)
             return eager(*args, **kwargs)
         def forward(*args, **kwargs):
@@ -122,7 +119,6 @@ class CompiledBlocks:
     def step_begin(self):
         "Call before each micro-step's forward: with CUDA graphs, the previous step's graph outputs may be overwritten now."
         if self.cuda_graphs and self.failed is None and not self.suspended:
-            import torch
             torch.compiler.cudagraph_mark_step_begin()
 
     def _fail(self, e:BaseException):
@@ -151,7 +147,6 @@ class CompiledBlocks:
         if self.checkpointing: self.model._enable_gradient_checkpointing = True
         self.checkpointing = False
         if self.cuda_graphs:       # the graphs' memory pool goes, and TorchDynamo forgets code that would replay them
-            import torch
             from torch._inductor.cudagraph_trees import reset_cudagraph_trees
             reset_cudagraph_trees(); torch._dynamo.reset()
             self.cuda_graphs = False

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 import numpy as np
+import torch
 from .core import atomic_path, atomic_write_text, encode_audio_frames
 
 # %% auto #0
@@ -103,7 +104,6 @@ def write_clip(path:str|Path, # output file; the extension picks the container (
 
 def _container_format(path:Path)->str|None:
     return {'.mkv': 'matroska', '.mov': 'mov', '.mp4': 'mp4', '.webm': 'webm', '.avi': 'avi'}.get(path.suffix.lower())
-
 
 # %% ../nbs/00b_testing.ipynb #3dc3c4de
 BROKEN_KINDS = ('truncated', 'garbage', 'empty', 'audio_only', 'no_frames')
@@ -261,7 +261,6 @@ LTX2_COMPONENTS = ("transformer", "video_encoder", "video_decoder", "audio_encod
 
 def _tiny_feature_extractor(config:dict):
     "FeatureExtractorV1 (19B) or V2 (2.3) sized for the tiny Gemma of `config['ltx2lora_tiny']`."
-    import torch
     from ltx_core.text_encoders.gemma.feature_extractor import FeatureExtractorV1, FeatureExtractorV2
     tiny, t = config["ltx2lora_tiny"], config["transformer"]
     hidden = tiny["gemma_hidden_size"]
@@ -291,7 +290,6 @@ def _fill_mel_stft(mel_stft, sample_rate:int):
 
 def _init_tiny_module(module, seed:int, std:float=0.02):
     "Materialise meta tensors, then set every parameter and uninitialised buffer from `seed`; round to bf16."
-    import torch
     from ltx_core.model.audio_vae.vocoder import VocoderWithBWE
     for m in module.modules():
         if any(t.is_meta for t in [*m.parameters(recurse=False), *m.buffers(recurse=False)]):
@@ -379,7 +377,6 @@ def _checkpoint_key(name:str, # a component, one of `LTX2_COMPONENTS`
 def ltx2_checkpoint_state_dict(components:dict, # component name -> module, e.g. from `build_tiny_components`
                               )->dict: # checkpoint key -> tensor, keys as in the released single file
     "The state dicts of `components` merged under the key prefixes of the LTX-2 single-file checkpoint."
-    import torch
     out = {}
     for name, module in components.items():
         for key, tensor in module.state_dict().items():
@@ -397,7 +394,6 @@ def save_ltx2_checkpoint(path:str|Path, # the .safetensors file to write (replac
                          dtype=None, # dtype of floating tensors in the file; None: torch.bfloat16, like the release
                         )->Path:
     "Write `components` as one safetensors file in the layout of `ltx-2-19b-dev.safetensors`."
-    import torch
     from safetensors.torch import save_file
     dtype = torch.bfloat16 if dtype is None else dtype
     tensors = {k: (v.to(dtype) if v.is_floating_point() else v).detach().cpu().contiguous()
@@ -467,7 +463,6 @@ from .core import progress
 @contextlib.contextmanager
 def _parameters_on_meta():
     "While open, every parameter a module registers moves to the meta device, except 0-d constants; buffers stay as built."
-    import torch
     register = torch.nn.Module.register_parameter
     def register_on_meta(module, name, param):
         if param is not None and param.ndim > 0 and not param.is_meta:
@@ -484,7 +479,6 @@ _SAFETENSORS_DTYPES = {"float64": "F64", "float32": "F32", "float16": "F16", "bf
 def _tensor_spec(t, # a tensor, possibly on the meta device
                 )->tuple: # (safetensors dtype, shape, bytes) that `t` has in the file: floating tensors in bf16
     "How a tensor is stored in a full-size checkpoint: floating ones in bf16, others as they are."
-    import torch
     dtype = torch.bfloat16 if t.is_floating_point() else t.dtype
     return _SAFETENSORS_DTYPES[str(dtype).removeprefix("torch.")], tuple(t.shape), t.numel() * dtype.itemsize
 
@@ -502,7 +496,6 @@ def _safetensors_header(specs:dict, # key -> (dtype, shape, bytes), in the order
 
 def _tensor_bytes(t)->np.ndarray: # the tensor's bytes, as they follow the header
     "A tensor's raw bytes on the host: contiguous, in the machine's (little-endian) order."
-    import torch
     return t.detach().contiguous().cpu().reshape(-1).view(torch.uint8).numpy()
 
 # %% ../nbs/00b_testing.ipynb #f2b654e6
@@ -531,7 +524,6 @@ def _full_size_value(key:str, # its checkpoint key: with `seed`, the seed of the
                      std:float=0.02, # of the weights
                     ): # the tensor's value on `device`: floating ones in bf16
     "The value written for one tensor: drawn by `_init_tiny_module`'s rules, or as ltx-core built it."
-    import torch
     def draw(sample, scale, shift):
         g = torch.Generator(device).manual_seed(seed * 1_000_003 + zlib.crc32(key.encode()))
         return sample(tuple(t.shape), generator=g, device=device).mul_(scale).add_(shift)   # in place: one copy
@@ -573,7 +565,6 @@ def write_full_size_checkpoint(path:str|Path, # the .safetensors file to write (
                                show_progress:bool=True, # a progress bar over the bytes written
                               )->Path:
     "Write a random-weight LTX-2 checkpoint in the released single-file layout, holding one tensor at a time."
-    import torch
     path, config = Path(path), _full_size_config(version, config)
     if device == "auto": device = "cuda" if torch.cuda.is_available() else "cpu"
     entries = _full_size_entries(config, components)
@@ -635,7 +626,6 @@ def _synthetic_sample(shapes:dict, # from `_synthetic_shapes`
                       generator, # a torch.Generator: the sample's values are a function of its seed
                      )->dict: # part -> the dict saved in that folder
     "The three cache files of one synthetic sample: random latents and prompt embeddings of the encoders' shapes."
-    import torch
     randn = lambda *shape: torch.randn(shape, generator=generator)
     v, a = randn(*shapes["video"]).to(torch.bfloat16), randn(*shapes["audio"])
     n = int(torch.randint(text_tokens // 8, text_tokens // 2 + 1, (1,), generator=generator))   # prompt tokens
@@ -659,7 +649,6 @@ def write_synthetic_cache(root:str|Path, # the dataset folder: the cache goes to
                           seed:int=0, # the values are a function of (shapes, seed)
                          )->Path: # root/.precomputed
     "Write a `.precomputed` cache of random latents and prompt embeddings for `model_path`, as `ltx2lora preprocess` would."
-    import torch
     from ltx2lora.core import atomic_torch_save
     from ltx2lora import latents as L
     bucket = _check_synthetic(video_dims, samples, text_tokens)
@@ -923,7 +912,6 @@ def tiny_modalities(seed:int=0, # random latents and contexts
                     text_tokens:int=128, text_dim:int=64, audio_text_dim:int|None=None,
                     sigma:float=0.7, fps:float=24.0, device='cpu', dtype=None):
     "(video, audio) `Modality` inputs for a tiny transformer, built with ltx-core's latent tools."
-    import torch
     from ltx_core.model.transformer import Modality
     from ltx_core.tools import VideoLatentTools, AudioLatentTools
     from ltx_core.components.patchifiers import VideoLatentPatchifier, AudioPatchifier

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 import numpy as np
+import torch
 from fastcore.basics import patch
 # the stages before this one, in order (optional extras: bitsandbytes, wandb, matplotlib load where they are used)
 from .config import (GUIDE_AV_TARGET_MODULES, ConfigError, ConfigProblem, TrainingConfig, check_paths,
@@ -43,7 +44,6 @@ def precomputed_root(path:str|Path, # `data.preprocessed_data_root`: the `.preco
 
 def _bucket_key(root:Path, sample:str, with_audio:bool)->tuple:
     "The shapes that must agree within a batch, read without loading the tensors (memory-mapped)."
-    import torch
     load = lambda part: torch.load(root/part/sample, map_location='cpu', mmap=True, weights_only=True)
     v, c = load('latents'), load('conditions')
     key = (tuple(v['latents'].shape), float(v.get('fps', 24.0)), tuple(c['video_prompt_embeds'].shape))
@@ -91,7 +91,6 @@ _PARTS = {'latents': ('latents', 4, lambda t: t.shape[0]),                     #
 
 def _sample_problem(root:Path, sample:str, with_audio:bool, channels:dict)->str|None:
     "Why a cached sample cannot be trained (unreadable, a wrong shape, NaN or inf values), naming the file; or None."
-    import torch
     for part in ['latents', 'conditions'] + (['audio_latents'] if with_audio else []):
         f, (key, ndim, width) = root/part/sample, _PARTS[part]
         try: d = torch.load(f, map_location='cpu', mmap=True, weights_only=True)
@@ -162,7 +161,6 @@ def load_connectors(model_path:str|Path, # the LTX-2 checkpoint
                     device:str='cpu',
                    ): # ltx-core `EmbeddingsProcessor` without its feature extractor, frozen, eval mode
     "The checkpoint's text connectors (video and audio), frozen; the feature extractor is dropped (preprocessing ran it)."
-    import torch
     proc = load_ltx2_component(model_path, 'embeddings_processor', device=device,
                                dtype=torch.bfloat16 if dtype is None else dtype)
     proc.feature_extractor = None
@@ -174,7 +172,6 @@ def run_connectors(processor, # an `EmbeddingsProcessor` (from `load_connectors`
                    attention_mask, # [B, L] cached `prompt_attention_mask` (1 = token, 0 = left padding)
                   ): # (video context [B, L, D'], audio context or None, context mask [B, L])
     "Run the frozen connectors sample by sample with ltx-core 1.0.0's semantics, without autograd."
-    import torch
     from ltx_core.text_encoders.gemma.embeddings_processor import convert_to_additive_mask, _to_binary_mask
     p = next(processor.parameters())
     videos, audios, masks = [], [], []
@@ -197,7 +194,6 @@ class UniformSampler:
         self.min_value, self.max_value = min_value, max_value
 
     def sample(self, n:int, seq_length:int|None=None, device='cpu', generator=None):
-        import torch
         return torch.rand(n, device=device, generator=generator) * (self.max_value - self.min_value) + self.min_value
 
 class ShiftedLogitNormalSampler:
@@ -214,7 +210,6 @@ class ShiftedLogitNormalSampler:
         return min_shift + (seq_length - min_tokens) * (max_shift - min_shift) / (max_tokens - min_tokens)
 
     def sample(self, n:int, seq_length:int, device='cpu', generator=None):
-        import torch
         mu = self.shift(seq_length)
         s = torch.sigmoid(torch.randn(n, device=device, generator=generator) * self.std + mu)
         hi = torch.sigmoid(torch.tensor(mu + 3.0902 * self.std, device=device))
@@ -266,7 +261,6 @@ def prepare_inputs(batch:dict, # a collated batch: {"latents": ..., "audio_laten
                    generator=None, # a torch.Generator for the noise, or a list of one per sample; None: the global one
                   )->FlowMatchingInputs:
     "Noise a batch of cached latents for flow matching, with ltx-core's patchifiers and positions."
-    import torch
     from ltx_core.model.transformer.modality import Modality
     from ltx_core.tools import VideoLatentTools, AudioLatentTools
     from ltx_core.components.patchifiers import VideoLatentPatchifier, AudioPatchifier
@@ -309,7 +303,6 @@ def prepare_inputs(batch:dict, # a collated batch: {"latents": ..., "audio_laten
 # %% ../nbs/06_training.ipynb #f54e2e11
 def _randn(shape, device, generator):
     "Standard normal noise; with a list of generators, sample i's noise comes from generator i (batching-independent)."
-    import torch
     if isinstance(generator, (list, tuple)):
         return torch.stack([torch.randn(tuple(shape[1:]), generator=g, device=g.device).to(device) for g in generator])
     return torch.randn(shape, device=device, generator=generator)
@@ -320,7 +313,6 @@ def flow_matching_losses(video_pred, # [B, tokens, 128] predicted velocity
                          audio_loss_weight:float=1.0, # `training_strategy.audio_loss_weight`
                         )->dict: # {"video", "audio" (None without audio), "total"}: float32 scalars
     "Video loss (MSE over the tokens in the loss), audio loss (MSE), total = video + weight × audio."
-    import torch
     m = inputs.video_loss_mask[..., None].float()
     err = (video_pred.float() - inputs.video_target).square()
     video = (err * m).sum() / (m.sum() * err.shape[-1])    # = the official mean(err · m / mean(m))
@@ -360,7 +352,6 @@ def make_optimizer(params:list, # the adapter parameters (`lora_parameters`)
                    weight_decay:float=0.01,
                   ):
     "AdamW (torch) or AdamW8bit (bitsandbytes) over `params`."
-    import torch
     if optimizer_type == 'adamw': return torch.optim.AdamW(params, lr=learning_rate, weight_decay=weight_decay)
     if optimizer_type != 'adamw8bit': raise ValueError(f"optimization.optimizer_type: {optimizer_type!r}; use 'adamw' or 'adamw8bit'")
     try: import bitsandbytes as bnb
@@ -461,7 +452,6 @@ _MAX_RUN = 2**30          # values per kernel call (its sizes are 32-bit integer
 class _PackedRun:
     "Consecutive adapters whose values, gradients and 8-bit states are each one stretch of memory, laid out alike."
     def __init__(self, optimizer, first:int, params:list):
-        import torch
         states, isz = optimizer.state, params[0].element_size()
         pbuf, gbuf = packed_buffer(params[0]), packed_buffer(params[0].grad)
         offset = lambda q: (q.data_ptr() - pbuf.data_ptr()) // isz
@@ -500,7 +490,6 @@ class _PackedRun:
 # %% ../nbs/06_training.ipynb #46a903d2
 def _packed_runs(optimizer, gindex:int, group:dict, overrides)->list:
     "The `_PackedRun`s of a parameter group: adapters packed by `pack_parameters` with gradients in a `GradientBuffer`."
-    import torch
     states, runs, cur = optimizer.state, [], []
     def fits(q):                                         # one kernel call makes bitsandbytes' own update for q
         st, g = states.get(q), q.grad
@@ -570,7 +559,6 @@ def make_scheduler(optimizer,
                    params:dict|None=None, # `optimization.scheduler_params`
                   ):
     "A torch `LambdaLR` with `lr_factor`'s schedule; step it once per optimizer step. Its state is the step count."
-    import torch
     lr = optimizer.param_groups[0]['lr']
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor(scheduler_type, steps, warmup_steps, params, lr))
 
@@ -590,19 +578,16 @@ def lora_file(checkpoint:str|Path)->Path:
     return p/f'lora_weights_{p.name}.safetensors'
 
 def _rng_state()->dict:
-    import torch
     s = dict(python=random.getstate(), numpy=np.random.get_state(), torch=torch.get_rng_state())
     if torch.cuda.is_available(): s['cuda'] = torch.cuda.get_rng_state_all()
     return s
 
 def _set_rng_state(s:dict):
-    import torch
     random.setstate(s['python']); np.random.set_state(s['numpy']); torch.set_rng_state(s['torch'])
     if 'cuda' in s and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
 
 def _tensor_bytes(obj)->int:
     "Bytes of every tensor in nested dicts, lists and tuples."
-    import torch
     if torch.is_tensor(obj): return obj.numel() * obj.element_size()
     if isinstance(obj, dict): return sum(_tensor_bytes(v) for v in obj.values())
     if isinstance(obj, (list, tuple)): return sum(_tensor_bytes(v) for v in obj)
@@ -618,7 +603,6 @@ def write_checkpoint(output_dir:str|Path, # the run's `output_dir`
                      keep_last_n:int=-1, # `checkpoints.keep_last_n`
                     )->Path: # the checkpoint folder
     "Write `checkpoints/step_{step:06d}/` atomically (temporary folder + rename), then prune to `keep_last_n`."
-    import torch
     root = Path(output_dir)/'checkpoints'
     root.mkdir(parents=True, exist_ok=True)
     final = root/f'step_{step:06d}'
@@ -659,7 +643,6 @@ class TrainingStateError(ValueError):
 
 def _flatten_state(obj, tensors:dict, path:str='state'):
     "The JSON-able form of `obj`; tensors and NumPy arrays go to `tensors` under their path."
-    import torch
     if isinstance(obj, torch.Tensor):
         tensors[path] = obj.detach().to('cpu', copy=True).contiguous(); return {'$tensor': path}
     if isinstance(obj, np.ndarray):
@@ -785,7 +768,6 @@ class LoraTrainer:
                  validate:Callable|None=None, # validate(trainer, step) at `validation.interval` (the inference notebook's)
                  log:Callable=print, # where messages go
                 ):
-        import torch
         self.cfg = cfg = load_config(config)
         if probs := _unsupported(cfg): raise ConfigError(probs, 'this ltx2lora version')
         probs = check_paths(cfg, need_text_encoder=False, raise_error=False)
@@ -825,7 +807,6 @@ class LoraTrainer:
 
     @staticmethod
     def _seed_everything(seed:int):
-        import torch
         random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
 
 # %% ../nbs/06_training.ipynb #ltinitcd
@@ -844,7 +825,6 @@ def _resume_point(self:LoraTrainer, resume:bool)->Path|None:
 @patch
 def _build_models(self:LoraTrainer):
     "The transformer with its adapters (structure only: weights load in `place_models`) and the text connectors."
-    import torch
     cfg, acc, opt = self.cfg, self.cfg.acceleration, self.cfg.optimization
     # the transformer's structure only (meta device): its weights load in `place_models`, each straight to where the
     # placement puts it; an fp8 file kept in fp8 loads whole (ltx-core's upcasting layers)
@@ -868,7 +848,6 @@ def _build_models(self:LoraTrainer):
 @patch
 def _batches(self:LoraTrainer):
     "Collated batches forever, from the saved (epoch, position); advances them as batches are used."
-    import torch
     from torch.utils.data import DataLoader, default_collate
     workers, loader = self.cfg.data.num_dataloader_workers, None
     while True:
@@ -891,7 +870,6 @@ def _batches(self:LoraTrainer):
 # %% ../nbs/06_training.ipynb #ltfwdcd
 @patch
 def _autocast(self:LoraTrainer):
-    import torch
     if self.compute_dtype == torch.float32: return contextlib.nullcontext()
     return torch.autocast(device_type=self.device.split(':')[0], dtype=self.compute_dtype)
 
@@ -945,7 +923,6 @@ def _skip_step(self:LoraTrainer, parts:list, finite:bool):
 @patch
 def _step_metrics(self:LoraTrainer, parts:list, norm, lr:float, t0:float)->dict:
     "The line `metrics.jsonl` gets for a step: losses (mean over micro-batches and ranks), lr, gradient norm, time, GPU peak."
-    import torch
     mean = lambda k: float(np.mean([p[k] for p in parts]))
     losses = mean_over_ranks(dict(loss=mean('total'), video_loss=mean('video'),
                                   audio_loss=mean('audio') if self.with_audio else None), self.dist)
@@ -962,7 +939,6 @@ def _step_metrics(self:LoraTrainer, parts:list, norm, lr:float, t0:float)->dict:
 def fit(self:LoraTrainer, steps:int|None=None, # stop after this many optimizer steps in all (default `optimization.steps`)
        )->TrainResult:
     "Train up to `steps`, with checkpoints, logs and validation; resume-safe."
-    import torch
     cfg, opt = self.cfg, self.cfg.optimization
     total = opt.steps if steps is None else min(steps, opt.steps)
     t_start, start_step, skipped = time.time(), self.step, 0
@@ -999,7 +975,6 @@ def fit(self:LoraTrainer, steps:int|None=None, # stop after this many optimizer 
 @patch
 def _finish(self:LoraTrainer, start_step:int, t_start:float, skipped:int)->TrainResult:
     "The last checkpoint (if this run trained), the final LoRA file, W&B closed: the run's result."
-    import torch
     cfg, main, done = self.cfg, self.dist.is_main, checkpoint_dirs(self.output_dir)
     ckpt = self.save_checkpoint() if self.step > start_step or not done else done[-1]
     lora = self.output_dir/'lora_weights.safetensors'
@@ -1012,7 +987,6 @@ def _finish(self:LoraTrainer, start_step:int, t_start:float, skipped:int)->Train
     return TrainResult(self.output_dir, lora, ckpt, self.metrics_path, self._plot() if main else None, self.step,
                        int(self._resume_from.name[5:]) if self._resume_from else None, time.time() - t_start,
                        list(self.history), skipped)
-
 
 # %% ../nbs/06_training.ipynb #ltckptcd
 @patch
@@ -1036,7 +1010,6 @@ def save_checkpoint(self:LoraTrainer)->Path:
 
 @patch
 def _load(self:LoraTrainer, checkpoint:Path):
-    import torch
     s = read_checkpoint(checkpoint)
     named = dict(self.model.named_parameters())
     if {n: tuple(p.shape) for n, p in named.items() if p.requires_grad} != {n: tuple(t.shape) for n, t in s['adapters'].items()}:
@@ -1115,7 +1088,6 @@ def _plot(self:LoraTrainer)->Path|None:
 @patch
 def evaluate(self:LoraTrainer, sigmas=(0.25, 0.5, 0.75), seed:int=0, lora:bool=True)->dict:
     "Mean losses over every sample at fixed σ and fixed noise, with the adapters on or off (`lora`)."
-    import torch
     from torch.utils.data import default_collate
     was = self.model.training; self.model.eval()
     out = {'video': [], 'audio': [], 'total': []}
@@ -1135,14 +1107,12 @@ def evaluate(self:LoraTrainer, sigmas=(0.25, 0.5, 0.75), seed:int=0, lora:bool=T
 # %% ../nbs/06_training.ipynb #lthelpcd
 def _optimizer_tensors(optimizer)->list:
     "Every tensor of an optimizer's state."
-    import torch
     return [v for st in optimizer.state.values() for v in st.values() if torch.is_tensor(v)]
 
 @contextlib.contextmanager
 def _parked(tensors:list, # GPU tensors whose memory validation may use (each storage counted once)
            ):
     "While open, the GPU memory of `tensors` is given back; their values are kept in CPU RAM and come back after."
-    import torch
     saved, seen = [], set()
     for t in tensors:
         s = t.untyped_storage()
@@ -1249,7 +1219,6 @@ def place_models(self:LoraTrainer, device:str, # where the run computes
 # %% ../nbs/06_training.ipynb #a1646952
 def _shapes(batch)->list:
     "The shapes of every tensor in a collated batch, in a fixed order."
-    import torch
     if torch.is_tensor(batch): return [tuple(batch.shape)]
     if isinstance(batch, dict): return [s for k in sorted(batch) for s in _shapes(batch[k])]
     if isinstance(batch, (list, tuple)): return [s for v in batch for s in _shapes(v)]
@@ -1268,7 +1237,6 @@ def _joint_losses(self:LoraTrainer, batches:list, # micro-batches of one shape
 def _forward_backward(self:LoraTrainer, batches:list, # this optimizer step's micro-batches
                      )->tuple[list, bool]: # (losses per micro-batch, all finite)
     "Losses and gradients of one optimizer step; re-plans and redoes the step when the GPU runs out of memory."
-    import torch
     rng = _rng_state()
     while True:
         try:
