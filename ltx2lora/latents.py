@@ -1208,7 +1208,72 @@ def _cross_check(root:Path, name:str, loaded:dict)->list:
                                   f'{a["duration"]:.2f} s of audio next to {seconds:.2f} s of video'))
     return out
 
-# %% ../nbs/03_latents.ipynb #38cfb301
+# %% ../nbs/03_latents.ipynb #375e6c5a
+def _verify_files(root:Path, names:list, on_disk:dict, needed:tuple, deep:bool, report, shapes:dict)->list:
+    "Without a manifest: each sample's files, judged by what is on the disk and what they hold."
+    issues = []
+    report.samples = len(names)
+    for name in names:
+        have = [p for p in PRECOMPUTED_PARTS if name in on_disk[p]]
+        missing = [p for p in needed if name not in on_disk[p]]
+        if missing:
+            issues.append(CacheIssue('missing', name, [f'{p}/{name}' for p in have],
+                                     f'{" and ".join(missing)} missing, so {", ".join(have)} cannot be used'))
+            continue
+        loaded = {p: _deep_check(root, p, name) for p in have} if deep else {}
+        bad = [(p, e) for p, e in loaded.items() if isinstance(e, CacheError)]
+        for p, e in bad: issues.append(CacheIssue('unreadable', name, [f'{p}/{name}'], str(e)))
+        cross = _cross_check(root, name, loaded)
+        issues += cross
+        if isinstance(loaded.get('conditions'), dict): shapes.setdefault(_cond_shape(loaded['conditions']), []).append(name)
+        report.complete += not bad and not cross
+    return issues
+
+# %% ../nbs/03_latents.ipynb #81d53e40
+def _verify_part(root:Path, name:str, s:dict, part:str, present:bool, deep:bool, loaded:dict)->list:
+    "One part of a sample the manifest knows: its file against what the manifest says of it (loading it when `deep`)."
+    r = s.get('parts', {}).get(part) or {}
+    status, rel = r.get('status', 'missing'), f'{part}/{name}'
+    if s.get('status') == 'removed' and present: return [CacheIssue('orphan', name, [rel], f'{s.get("reason")}')]
+    if status == 'done' and not present: return [CacheIssue('missing', name, [], f'{rel} is missing but the manifest says done')]
+    if present and status == 'stale': return [CacheIssue('stale', name, [rel], f'{rel} is stale: {r.get("reason")}')]
+    if present and status != 'done':
+        why = f'the sample is {s["status"]}: {s.get("reason")}' if s.get('status') in ('skipped', 'failed') \
+              else f'{part} is {status}' + (f' ({r["reason"]})' if r.get('reason') else '')
+        return [CacheIssue('partial', name, [rel], f'{rel} has no use: {why}')]
+    if present and s.get('status') != 'done':
+        kind = 'incomplete' if s.get('status') == 'incomplete' else 'partial'
+        return [CacheIssue(kind, name, [rel], f'{rel} is done, but the sample is {s.get("status")}: {s.get("reason")}')]
+    if present and deep:
+        got = loaded[part] = _deep_check(root, part, name)
+        if isinstance(got, CacheError): return [CacheIssue('unreadable', name, [rel], str(got))]
+        shape = list(got['latents' if part != 'conditions' else 'video_prompt_embeds'].shape)
+        if r.get('shape') and shape != r['shape']:
+            return [CacheIssue('mismatch', name, [rel], f'{rel} has shape {shape}, the manifest says {r["shape"]} (replaced by another file?)')]
+    return []
+
+def _verify_sample(root:Path, name:str, s:dict, on_disk:dict, deep:bool, shapes:dict)->list:
+    "A sample the manifest knows: each part, the parts against each other, and the files' hashes."
+    loaded, issues, changed = {}, [], []
+    for part in PRECOMPUTED_PARTS:
+        present, r = name in on_disk[part], s.get('parts', {}).get(part) or {}
+        issues += _verify_part(root, name, s, part, present, deep, loaded)
+        if present and r.get('status') == 'done' and s.get('status') == 'done' and (why := _hash_problem(root, part, name, r)):
+            changed.append(CacheIssue('corrupt', name, [f'{part}/{name}'], why))
+    issues += _cross_check(root, name, loaded)
+    listed = {p for i in issues for p in i.paths}   # a changed file already reported more precisely: once
+    issues += [i for i in changed if i.paths[0] not in listed]
+    if isinstance(loaded.get('conditions'), dict): shapes.setdefault(_cond_shape(loaded['conditions']), []).append(name)
+    return issues
+
+def _odd_conditions(shapes:dict)->list:
+    "Prompt embeddings of another size than most: made with another text encoder or model."
+    if len(shapes) < 2: return []
+    common = max(shapes, key=lambda k: len(shapes[k]))
+    return [CacheIssue('mismatch', name, [f'conditions/{name}'], f'prompt embeddings {shape}, unlike the {len(shapes[common])} others {common}')
+            for shape, names in shapes.items() if shape != common for name in names]
+
+# %% ../nbs/03_latents.ipynb #3ffba891
 def verify(precomputed_root:str|Path, # the `.precomputed` folder
            fix:bool=False, # delete the files of every inconsistency found (and mark them missing in the manifest)
            deep:bool=True, # load every file and check its keys and shapes (slower on big caches)
@@ -1229,74 +1294,23 @@ def verify(precomputed_root:str|Path, # the `.precomputed` folder
     flux = _in_flux(shards)          # their files are being written: not judged until the shards are merged
     on_disk = {p: set(_cache_files(root, p)) for p in PRECOMPUTED_PARTS}
     if with_audio is None: with_audio = m['settings'].get('with_audio', True) if m else bool(on_disk['audio_latents'])
-    needed = _needed_parts(with_audio)
     shapes = {}   # conditions shape -> samples, to find the odd ones out
     if m is None:
         names = sorted(set().union(*on_disk.values()) - set(flux))
-        report.samples = len(names)
-        for name in names:
-            have = [p for p in PRECOMPUTED_PARTS if name in on_disk[p]]
-            missing = [p for p in needed if name not in on_disk[p]]
-            if missing:
-                issues.append(CacheIssue('missing', name, [f'{p}/{name}' for p in have],
-                                         f'{" and ".join(missing)} missing, so {", ".join(have)} cannot be used'))
-                continue
-            loaded = {p: _deep_check(root, p, name) for p in have} if deep else {}
-            bad = [(p, e) for p, e in loaded.items() if isinstance(e, CacheError)]
-            for p, e in bad: issues.append(CacheIssue('unreadable', name, [f'{p}/{name}'], str(e)))
-            cross = _cross_check(root, name, loaded)
-            issues += cross
-            if isinstance(loaded.get('conditions'), dict): shapes.setdefault(_cond_shape(loaded['conditions']), []).append(name)
-            report.complete += not bad and not cross
+        issues += _verify_files(root, names, on_disk, _needed_parts(with_audio), deep, report, shapes)
     else:
         samples = m['samples']
         report.samples = sum(s.get('status') != 'removed' for s in samples.values())
         for name, s in samples.items():
             if name in flux: continue
-            loaded, sample_issues, changed = {}, [], []
-            for part in PRECOMPUTED_PARTS:
-                r = s.get('parts', {}).get(part) or {}
-                status, present = r.get('status', 'missing'), name in on_disk[part]
-                rel = f'{part}/{name}'
-                if s.get('status') == 'removed' and present:
-                    sample_issues.append(CacheIssue('orphan', name, [rel], f'{s.get("reason")}'))
-                elif status == 'done' and not present:
-                    sample_issues.append(CacheIssue('missing', name, [], f'{rel} is missing but the manifest says done'))
-                elif present and status == 'stale':
-                    sample_issues.append(CacheIssue('stale', name, [rel], f'{rel} is stale: {r.get("reason")}'))
-                elif present and status != 'done':
-                    why = f'the sample is {s["status"]}: {s.get("reason")}' if s.get('status') in ('skipped', 'failed') \
-                          else f'{part} is {status}' + (f' ({r["reason"]})' if r.get('reason') else '')
-                    sample_issues.append(CacheIssue('partial', name, [rel], f'{rel} has no use: {why}'))
-                elif present and s.get('status') != 'done':
-                    kind = 'incomplete' if s.get('status') == 'incomplete' else 'partial'
-                    sample_issues.append(CacheIssue(kind, name, [rel], f'{rel} is done, but the sample is {s.get("status")}: '
-                                                    f'{s.get("reason")}'))
-                elif present and deep:
-                    got = loaded[part] = _deep_check(root, part, name)
-                    if isinstance(got, CacheError): sample_issues.append(CacheIssue('unreadable', name, [rel], str(got)))
-                    elif r.get('shape') and list(got['latents' if part != 'conditions' else 'video_prompt_embeds'].shape) != r['shape']:
-                        sample_issues.append(CacheIssue('mismatch', name, [rel], f'{rel} has shape {list(got["latents" if part != "conditions" else "video_prompt_embeds"].shape)}, '
-                                                        f'the manifest says {r["shape"]} (replaced by another file?)'))
-                if present and status == 'done' and s.get('status') == 'done' and (why := _hash_problem(root, part, name, r)):
-                    changed.append(CacheIssue('corrupt', name, [rel], why))
-            sample_issues += _cross_check(root, name, loaded)
-            listed = {p for i in sample_issues for p in i.paths}   # a changed file already reported more precisely: once
-            sample_issues += [i for i in changed if i.paths[0] not in listed]
-            if isinstance(loaded.get('conditions'), dict): shapes.setdefault(_cond_shape(loaded['conditions']), []).append(name)
+            sample_issues = _verify_sample(root, name, s, on_disk, deep, shapes)
             issues += sample_issues
             report.complete += (s.get('status') == 'done' and not sample_issues)
         for name in sorted(set().union(*on_disk.values()) - set(samples) - set(flux)):
             issues.append(CacheIssue('orphan', name, [f'{p}/{name}' for p in PRECOMPUTED_PARTS if name in on_disk[p]],
                                      'files that the manifest does not know'))
-    if len(shapes) > 1:   # prompt embeddings of different sizes: some were made with another text encoder or model
-        common = max(shapes, key=lambda k: len(shapes[k]))
-        for shape, names in shapes.items():
-            if shape == common: continue
-            for name in names:
-                issues.append(CacheIssue('mismatch', name, [f'conditions/{name}'],
-                                         f'prompt embeddings {shape}, unlike the {len(shapes[common])} others {common}'))
-    issues += _unusable_partners(issues, on_disk)
+    issues += _odd_conditions(shapes)
+    issues += _unusable_partners(issues, on_disk)     # after every other issue: the files none of them lists
     report.issues = issues
     if fix: _fix(root, m, issues, report)
     return report
