@@ -30,9 +30,9 @@ from .distributed import (average_gradients, barrier, broadcast_parameters, clos
 __all__ = ['TIMESTEP_SAMPLERS', 'STATE_FORMAT', 'precomputed_root', 'CachedDataset', 'check_cached_samples', 'BucketBatchSampler',
            'load_connectors', 'run_connectors', 'UniformSampler', 'ShiftedLogitNormalSampler', 'make_timestep_sampler',
            'FlowMatchingInputs', 'prepare_inputs', 'flow_matching_losses', 'join_inputs', 'split_losses',
-           'make_optimizer', 'lr_factor', 'make_scheduler', 'checkpoint_dirs', 'lora_file', 'write_checkpoint',
-           'read_checkpoint', 'TrainingStateError', 'write_training_state', 'read_training_state', 'NonFiniteLossError',
-           'TrainResult', 'LoraTrainer', 'plot_losses', 'train']
+           'adamw8bit_unavailable', 'make_optimizer', 'lr_factor', 'make_scheduler', 'checkpoint_dirs', 'lora_file',
+           'write_checkpoint', 'read_checkpoint', 'TrainingStateError', 'write_training_state', 'read_training_state',
+           'NonFiniteLossError', 'TrainResult', 'LoraTrainer', 'plot_losses', 'train']
 
 # %% ../nbs/06_training.ipynb #91072b04
 def precomputed_root(path:str|Path, # `data.preprocessed_data_root`: the `.precomputed` folder or the dataset folder
@@ -346,6 +346,17 @@ def split_losses(video_pred, audio_pred, # the joint pass's outputs
     return [flow_matching_losses(v, a, p, audio_loss_weight) for v, a, p in zip(vps, aps, parts)]
 
 # %% ../nbs/06_training.ipynb #77f7b7a0
+def adamw8bit_unavailable(device)->str|None: # why bitsandbytes' 8-bit AdamW cannot run on `device`, or None when it can
+    "Import bitsandbytes and take one throw-away 8-bit AdamW step on `device`: a missing package or kernel shows here."
+    try: import bitsandbytes as bnb
+    except Exception as e: return f'bitsandbytes does not import ({type(e).__name__}: {e}); `pip install bitsandbytes`'
+    try:
+        probe = torch.nn.Parameter(torch.zeros(4096, device=device)); probe.grad = torch.ones_like(probe)
+        bnb.optim.AdamW8bit([probe], lr=1e-3).step()
+    except Exception as e:
+        return f"bitsandbytes {getattr(bnb, '__version__', '?')} cannot run 8-bit AdamW on {device} ({type(e).__name__}: {str(e)[:200]})"
+    return None
+
 def make_optimizer(params:list, # the adapter parameters (`lora_parameters`)
                    optimizer_type:str='adamw', # `optimization.optimizer_type`: 'adamw' or 'adamw8bit'
                    learning_rate:float=5e-5,
@@ -354,19 +365,8 @@ def make_optimizer(params:list, # the adapter parameters (`lora_parameters`)
     "AdamW (torch) or AdamW8bit (bitsandbytes) over `params`."
     if optimizer_type == 'adamw': return torch.optim.AdamW(params, lr=learning_rate, weight_decay=weight_decay)
     if optimizer_type != 'adamw8bit': raise ValueError(f"optimization.optimizer_type: {optimizer_type!r}; use 'adamw' or 'adamw8bit'")
-    try: import bitsandbytes as bnb
-    except Exception as e:
-        raise ImportError(f"optimization.optimizer_type 'adamw8bit' needs bitsandbytes, which failed to import "
-                          f"({type(e).__name__}: {e}). Install it (`pip install bitsandbytes`, a CUDA GPU is normal for "
-                          "it) or set optimizer_type: adamw") from e
-    device = params[0].device if params else torch.device('cpu')
-    try:   # one throw-away step: a bitsandbytes build without kernels for this device fails here, not mid-run
-        probe = torch.nn.Parameter(torch.zeros(4096, device=device)); probe.grad = torch.ones_like(probe)
-        bnb.optim.AdamW8bit([probe], lr=1e-3).step()
-    except Exception as e:
-        raise RuntimeError(f"bitsandbytes {getattr(bnb, '__version__', '?')} cannot run 8-bit AdamW on {device} "
-                           f"({type(e).__name__}: {str(e)[:200]}); it needs a CUDA GPU here: set optimizer_type: adamw "
-                           "or train on a GPU") from e
+    if (why := adamw8bit_unavailable(params[0].device if params else torch.device('cpu'))):
+        raise RuntimeError(f"optimization.optimizer_type 'adamw8bit': {why}; set optimizer_type: adamw")
     return _adamw8bit_class()(params, lr=learning_rate, weight_decay=weight_decay)
 
 def _no_sync(t): pass
@@ -786,6 +786,7 @@ class LoraTrainer:
         self.with_audio = st.with_audio
         self.compute_dtype = torch.bfloat16 if acc.mixed_precision_mode == 'bf16' else torch.float32
         if cfg.hub.push_to_hub: log('note: hub.push_to_hub is not implemented; the LoRA stays in output_dir')
+        self._check_optimizer()                          # before anything heavy is loaded
         self._seed_everything(cfg.seed)
         self._build_models()
         # data, objective, optimizer
@@ -808,6 +809,19 @@ class LoraTrainer:
     @staticmethod
     def _seed_everything(seed:int):
         random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
+
+# %% ../nbs/06_training.ipynb #446c2dff
+@patch
+def _check_optimizer(self:LoraTrainer):
+    opt = self.cfg.optimization
+    if opt.optimizer_type != 'adamw8bit' or not (why := adamw8bit_unavailable(self.device)): return
+    if 'optimizer_type' in opt.model_fields_set:
+        raise ConfigError([ConfigProblem('optimization.optimizer_type', f'{why}: set it to adamw (torch; its fp32 states take '
+                                         '~3.4 GiB more GPU memory at rank 64 on the 19B model) or install bitsandbytes', 'adamw8bit')],
+                          'this machine')
+    opt.optimizer_type = 'adamw'
+    self.log(f'note: optimization.optimizer_type is not set and its default, adamw8bit, cannot run here ({why}): training '
+             'with adamw (torch) instead')
 
 # %% ../nbs/06_training.ipynb #ltinitcd
 @patch
