@@ -111,8 +111,10 @@ def _train(args)->int:
     from ltx2lora.lora import LoraTargetError
     if problem := _steps_problem(args.steps): return _usage(args, problem)
     try:
-        _check_model_file(load_config(args.config))   # before Gemma or the transformer is loaded
-        result = train(args.config, device=args.device, resume=False if args.no_resume else None, steps=args.steps,
+        cfg = load_config(args.config)
+        _check_model_file(cfg)                          # before Gemma or the transformer is loaded
+        if args.steps is not None: cfg.optimization.steps = args.steps   # a finished run continues to the new total
+        result = train(cfg, device=args.device, resume=False if args.no_resume else None,
                        show_progress=not args.no_progress, validate=_validation(args))
     except (ConfigError, FileExistsError, FileNotFoundError) as e: return _usage(args, str(e))
     except (CheckpointError, LoraTargetError, TrainingStateError, FolderLockedError, DiskFullError) as e: return _fault(args, e)
@@ -296,7 +298,7 @@ def _add_preview(sub):
 def _add_train(sub):
     tr = sub.add_parser('train', help='train a LoRA from a training YAML (the guide\'s config works as is)')
     tr.add_argument('config', metavar='CONFIG.yaml')
-    tr.add_argument('--device', default='auto'); tr.add_argument('--steps', type=int, help='override optimization.steps')
+    tr.add_argument('--device', default='auto'); tr.add_argument('--steps', type=int, help='override optimization.steps (a finished run continues from its last checkpoint to N)')
     tr.add_argument('--no-resume', action='store_true', help='refuse to continue from checkpoints in output_dir')
     tr.add_argument('--no-progress', action='store_true')
     tr.set_defaults(func=_train, parser=tr)

@@ -104,6 +104,5 @@ def _demo(out_dir, steps, device, seed, show_progress, log)->dict:
         f'  cache:        {info["cache"]}\n  config:       {config_path}\n  LoRA:         {result.lora_path}\n'
         f'  checkpoints:  {result.output_dir/"checkpoints"}\n  metrics:      {result.metrics_path}\n'
         f'  loss plot:    {result.loss_plot}\n'
-        f'next: raise optimization.steps in {config_path.name} and run `ltx2lora train {config_path}`: it continues '
-        'from the last checkpoint')
+        f'next: `ltx2lora train {config_path} --steps {2 * steps}` continues from the last checkpoint to step {2 * steps}')
     return info
