@@ -11,9 +11,9 @@ from typing import Any, Iterable, Iterator
 
 # %% auto #0
 __all__ = ['make_temp', 'DiskFullError', 'is_disk_full', 'check_free_space', 'atomic_path', 'atomic_write_text',
-           'atomic_write_json', 'atomic_torch_save', 'file_sha256', 'return_freed_host_memory', 'encode_audio_frames',
-           'Problem', 'progress', 'DependencyError', 'require_torch_companion', 'parse_shard', 'current_shard',
-           'local_rank', 'shard_items', 'FolderLockedError', 'live_locks', 'folder_lock']
+           'atomic_write_json', 'atomic_torch_save', 'file_sha256', 'return_freed_host_memory', 'needs_gpu',
+           'encode_audio_frames', 'Problem', 'progress', 'DependencyError', 'require_torch_companion', 'parse_shard',
+           'current_shard', 'local_rank', 'shard_items', 'FolderLockedError', 'live_locks', 'folder_lock']
 
 # %% ../nbs/00a_core.ipynb #92cebe70
 def make_temp(dest:str|Path, # the file or folder that the temporary one will be renamed onto
@@ -116,6 +116,15 @@ def return_freed_host_memory()->bool: # True when the C library was asked
     try: libc = ctypes.CDLL('libc.so.6')
     except OSError: return False
     return bool(getattr(libc, 'malloc_trim', None)) and (libc.malloc_trim(0) or True)
+
+# %% ../nbs/00a_core.ipynb #c6690a67
+def needs_gpu(what:str, # what the cell shows, for the message
+             )->bool: # True when a CUDA GPU is here
+    "For notebook cells that need a CUDA GPU: without one, say that the cell is skipped, and return False."
+    import torch   # core stays free of torch at import: `ltx2lora check` answers without loading it
+    if torch.cuda.is_available(): return True
+    print(f'skipped on this machine (no CUDA GPU): {what}')
+    return False
 
 # %% ../nbs/00a_core.ipynb #0191ce27
 class _DropMessage(logging.Filter):

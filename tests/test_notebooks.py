@@ -1,7 +1,8 @@
 """Run every notebook under nbs/ through nbdev's own runner: one pytest test per notebook.
 
-Cells flagged with a word of settings.ini `tst_flags` (`#| slow`, `#| gpu`, `#| notest`) are skipped unless
-NBDEV_FLAGS names them (e.g. `NBDEV_FLAGS="slow gpu" pytest tests/` on a GPU machine). Each notebook runs in
+Every cell runs, top to bottom, as JupyterLab's "Run All" runs it: a cell that needs a GPU (`#| gpu`) runs under
+`if needs_gpu(...)` and says that it was skipped on a machine without one. Only cells flagged with a word of
+settings.ini `tst_flags` (`#| slow`, `#| notest`) are skipped unless NBDEV_FLAGS names them (`NBDEV_FLAGS=slow pytest tests/`). Each notebook runs in
 its own Python process, so torch state and imports never leak from one notebook to the next.
 """
 import os, subprocess, sys
