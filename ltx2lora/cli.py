@@ -5,7 +5,7 @@
 # %% ../nbs/08_cli.ipynb #08f5a9a4
 from __future__ import annotations
 import argparse, json, sys
-from .core import FolderLockedError, DiskFullError
+from .core import FolderLockedError, DiskFullError, use_cpu_threads
 from pathlib import Path
 
 # %% auto #0
@@ -356,6 +356,7 @@ def main(argv:list[str]|None=None, # arguments (default: sys.argv[1:])
     args = parser.parse_args(argv)
     if not getattr(args, 'command', None):
         parser.print_help(); return 2
+    if args.command not in ('check', 'conform'): use_cpu_threads()   # torch runs no more threads than the CPUs it may use
     return args.func(args)
 
 # %% ../nbs/08_cli.ipynb #a3985032

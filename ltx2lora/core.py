@@ -12,8 +12,9 @@ from typing import Any, Iterable, Iterator
 # %% auto #0
 __all__ = ['make_temp', 'DiskFullError', 'is_disk_full', 'check_free_space', 'atomic_path', 'atomic_write_text',
            'atomic_write_json', 'atomic_torch_save', 'file_sha256', 'return_freed_host_memory', 'needs_gpu',
-           'encode_audio_frames', 'Problem', 'progress', 'DependencyError', 'require_torch_companion', 'parse_shard',
-           'current_shard', 'local_rank', 'shard_items', 'FolderLockedError', 'live_locks', 'folder_lock']
+           'cpu_count', 'use_cpu_threads', 'encode_audio_frames', 'Problem', 'progress', 'DependencyError',
+           'require_torch_companion', 'parse_shard', 'current_shard', 'local_rank', 'shard_items', 'FolderLockedError',
+           'live_locks', 'folder_lock']
 
 # %% ../nbs/00a_core.ipynb #92cebe70
 def make_temp(dest:str|Path, # the file or folder that the temporary one will be renamed onto
@@ -125,6 +126,21 @@ def needs_gpu(what:str, # what the cell shows, for the message
     if torch.cuda.is_available(): return True
     print(f'skipped on this machine (no CUDA GPU): {what}')
     return False
+
+# %% ../nbs/00a_core.ipynb #bfd309c5
+def cpu_count(cpu_max:str|Path='/sys/fs/cgroup/cpu.max', # the cgroup v2 quota file ("max 100000" or "200000 100000")
+             )->int: # CPUs this process may use: its affinity, capped by the quota (at least 1)
+    "The CPUs this process may really use: its affinity mask, capped by its cgroup's CPU quota."
+    n = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
+    try: quota, period = Path(cpu_max).read_text().split()[:2]
+    except (OSError, ValueError): return n
+    return n if quota == 'max' else max(1, min(n, int(int(quota) // int(period))))
+
+def use_cpu_threads()->int: # the number of threads torch uses from now on
+    "Let torch run no more threads than `cpu_count()` (unless OMP_NUM_THREADS says otherwise); every command calls it."
+    import torch
+    if not os.environ.get('OMP_NUM_THREADS') and torch.get_num_threads() > (n := cpu_count()): torch.set_num_threads(n)
+    return torch.get_num_threads()
 
 # %% ../nbs/00a_core.ipynb #0191ce27
 class _DropMessage(logging.Filter):
