@@ -11,7 +11,7 @@ import torch
 
 # %% auto #0
 __all__ = ['LTX2_COMPONENT_PREFIXES', 'CheckpointError', 'read_safetensors_header', 'CheckpointInfo', 'inspect_checkpoint',
-           'require_components', 'feature_extractor_module_ops', 'load_ltx2_component']
+           'require_components', 'random_weights_note', 'feature_extractor_module_ops', 'load_ltx2_component']
 
 # %% ../nbs/00c_checkpoint.ipynb #d17ad2cd
 class CheckpointError(ValueError):
@@ -125,6 +125,17 @@ def require_components(path:str|Path, # the file the user gave
         raise CheckpointError(f'{info.path}: has no model config in its metadata ("config"), which ltx-core builds the '
                               f'model from; use an official LTX-2 release file.')
     return info
+
+# %% ../nbs/00c_checkpoint.ipynb #eadc2c40
+def random_weights_note(path:str|Path, # a checkpoint
+                       )->str|None: # one line to print next to outputs made from it, or None for a real checkpoint
+    "A note for outputs of a checkpoint with random weights (`ltx2lora fixtures`, the demo): they are noise."
+    try: _, meta = read_safetensors_header(path)
+    except Exception: return None
+    if meta.get('weights', '').startswith('random') or 'ltx2lora_tiny' in meta.get('config', ''):
+        return (f'note: {Path(path).name} holds random weights (ltx2lora fixtures or the demo), so the video and sound '
+                'written are noise: they show that the pipeline runs, not what LTX-2 or a LoRA makes')
+    return None
 
 # %% ../nbs/00c_checkpoint.ipynb #8e87d685
 def feature_extractor_module_ops(path:str|Path, # an LTX-2 single-file checkpoint

@@ -86,10 +86,11 @@ def _verify(args)->int:
 
 def _preview(args)->int:
     from ltx2lora.latents import preview
-    from ltx2lora.checkpoint import CheckpointError
+    from ltx2lora.checkpoint import CheckpointError, random_weights_note
     try: out = preview(args.dir, args.sample, args.model_path, args.out, device=args.device)
     except (CheckpointError, ValueError, FileNotFoundError) as e: return _usage(args, str(e))
     for k, v in out.items(): print(f'{k:14} {v}')
+    if note := random_weights_note(args.model_path): print(note)
     return 0
 
 def _steps_problem(steps:int|None)->str|None:
@@ -155,7 +156,7 @@ def _check_lora_files(loras:list):
 # %% ../nbs/08_cli.ipynb #54f9f9a1
 def _sample(args)->int:
     from ltx2lora.inference import sample, lora_specs
-    from ltx2lora.checkpoint import CheckpointError
+    from ltx2lora.checkpoint import CheckpointError, random_weights_note
     try:
         _check_lora_files(lora_specs(args.lora_path, args.lora_strength))   # before any model is loaded
         out = sample(args.model_path, args.prompt, args.output_path, text_encoder_path=args.text_encoder_path,
@@ -169,6 +170,7 @@ def _sample(args)->int:
     if isinstance(out, dict):
         for k, v in out.items(): print(f'{k:14} {v}')
     else: print(out)
+    if note := random_weights_note(args.model_path): print(note)
     return 0
 
 def _fixtures(args)->int:

@@ -398,7 +398,7 @@ def save_ltx2_checkpoint(path:str|Path, # the .safetensors file to write (replac
     dtype = torch.bfloat16 if dtype is None else dtype
     tensors = {k: (v.to(dtype) if v.is_floating_point() else v).detach().cpu().contiguous()
                for k, v in ltx2_checkpoint_state_dict(components).items()}
-    metadata = {"config": json.dumps(config)}
+    metadata = {"config": json.dumps(config), "weights": "random (ltx2lora fixtures)"}   # outputs made from it are noise
     if model_version == "auto": model_version = LTX2_MODEL_VERSIONS.get(config.get("ltx2lora_tiny", {}).get("version"))
     if model_version: metadata["model_version"] = model_version
     with atomic_path(path) as tmp: save_file(tensors, str(tmp), metadata=metadata)
@@ -569,7 +569,7 @@ def write_full_size_checkpoint(path:str|Path, # the .safetensors file to write (
     if device == "auto": device = "cuda" if torch.cuda.is_available() else "cpu"
     entries = _full_size_entries(config, components)
     specs = {key: _tensor_spec(t) for key, (t, _, _) in entries.items()}
-    metadata = {"config": json.dumps(config)}
+    metadata = {"config": json.dumps(config), "weights": "random (ltx2lora fixtures)"}   # outputs made from it are noise
     if model_version := LTX2_MODEL_VERSIONS.get(config.get("ltx2lora_tiny", {}).get("version")):
         metadata["model_version"] = model_version
     header = _safetensors_header(specs, metadata)
