@@ -169,7 +169,9 @@ def _sample(args)->int:
     except (ValueError, FileNotFoundError) as e: return _usage(args, str(e))
     if isinstance(out, dict):
         for k, v in out.items(): print(f'{k:14} {v}')
-    else: print(out)
+    else:                                   # --compare: each sample's video, and the side-by-side grid
+        for label, written in zip(out.labels, out.samples): print(f'{label:14} {written["mp4"]}')
+        if out.grid: print(f'{"comparison":14} {out.grid}')
     if note := random_weights_note(args.model_path): print(note)
     return 0
 

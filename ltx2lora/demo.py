@@ -2,7 +2,7 @@
 
 # %% ../nbs/06b_demo.ipynb #d3m0a003
 from __future__ import annotations
-import shutil, tempfile, time
+import json, shlex, shutil, tempfile, time
 from pathlib import Path
 from typing import Callable
 import numpy as np
@@ -97,6 +97,10 @@ def _demo(out_dir, steps, device, seed, show_progress, log)->dict:
                 metrics=result.metrics_path, loss_plot=result.loss_plot, steps=result.steps, seconds=round(time.time() - t0, 1),
                 stage_seconds=times, loss_first=first, loss_last=last, loss_ratio=last / first,
                 eval_loss_lora=with_lora['total'], eval_loss_base=without['total'], cached=str(summary).splitlines()[0])
+    prompt = json.loads(dataset.read_text().splitlines()[0])['prompt']
+    info['sample_command'] = (f'ltx2lora sample --model-path {model} --text-encoder-path {gemma} --lora-path {result.lora_path} '
+                              f'--prompt {shlex.quote(prompt)} --output-path {out/"sample.mp4"} --video-dims 96x64x25 '
+                              f'--inference-steps 4 --device cpu')
     log(f'\nltx2lora demo: {info["seconds"]} s ({", ".join(f"{k} {v} s" for k, v in times.items())})\n'
         f'  training loss {first:.3f} -> {last:.3f} (mean of the first / last {k} steps: x{last / first:.2f})\n'
         f'  loss at fixed sigma and noise: {without["total"]:.3f} without the LoRA, {with_lora["total"]:.3f} with it\n'
@@ -104,5 +108,6 @@ def _demo(out_dir, steps, device, seed, show_progress, log)->dict:
         f'  cache:        {info["cache"]}\n  config:       {config_path}\n  LoRA:         {result.lora_path}\n'
         f'  checkpoints:  {result.output_dir/"checkpoints"}\n  metrics:      {result.metrics_path}\n'
         f'  loss plot:    {result.loss_plot}\n'
-        f'next: `ltx2lora train {config_path} --steps {2 * steps}` continues from the last checkpoint to step {2 * steps}')
+        f'next: `ltx2lora train {config_path} --steps {2 * steps}` continues from the last checkpoint to step {2 * steps}\n'
+        f'      {info["sample_command"]}  samples with the LoRA (noise: the models are random)')
     return info

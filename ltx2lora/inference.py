@@ -13,7 +13,7 @@ import torch
 # the stages before this one, in order (Gemma, the VAEs and ltx-pipelines load where they are used)
 from .config import load_config
 from .core import atomic_path, atomic_write_json, progress
-from .checkpoint import CheckpointError, load_ltx2_component
+from .checkpoint import CheckpointError, load_ltx2_component, read_safetensors_header
 from .latents import resolve_device, encode_prompts, write_mp4, _free_memory
 from .offload import BlockStreamer, use_expandable_segments
 from .placement import plan_sampling, token_counts, check_host_ram, module_bytes
@@ -22,10 +22,11 @@ from .training import load_connectors
 
 # %% auto #0
 __all__ = ['production_guidance', 'guidance', 'validation_guidance', 'TextContexts', 'text_contexts', 'SampleLatents',
-           'check_video_dims', 'parse_video_dims', 'is_streamed', 'sample_latents', 'encode_first_frame',
-           'load_sampling_transformer', 'DecodedSample', 'Decoders', 'frame_strip', 'plot_spectrogram', 'write_sample',
-           'ValidationSet', 'prepare_validation', 'run_validation', 'ValidationHook', 'validation_hook', 'Comparison',
-           'comparison_grid', 'comparison_widget', 'compare_checkpoints', 'lora_specs', 'sample']
+           'check_video_dims', 'parse_video_dims', 'is_streamed', 'fit_stg_blocks', 'sample_latents',
+           'encode_first_frame', 'load_sampling_transformer', 'DecodedSample', 'Decoders', 'frame_strip',
+           'plot_spectrogram', 'write_sample', 'ValidationSet', 'prepare_validation', 'run_validation',
+           'ValidationHook', 'validation_hook', 'Comparison', 'comparison_grid', 'comparison_widget',
+           'compare_checkpoints', 'lora_specs', 'sample']
 
 # %% ../nbs/07_inference.ipynb #d4cf6113
 def production_guidance(model_path:str|Path|None=None, # checkpoint whose `model_version` picks LTX-2 or LTX-2.3; None: LTX-2
@@ -213,6 +214,27 @@ class _GuidedDenoiser:
         da = self.last[1] if skip_a else ag.calculate(get('pos', 1), get('neg', 1), get('ptb', 1), get('mod', 1))
         self.last = (dv, da)
         return dv, da
+
+# %% ../nbs/07_inference.ipynb #c0539b49
+def fit_stg_blocks(model_path:str|Path, # the checkpoint (only its header is read)
+                   video, audio, # `guidance`'s (video, audio) parameters
+                   given:bool, # the blocks were given (`--stg-blocks`), not production's default
+                  ): # (video, audio, note or None)
+    "STG blocks inside the checkpoint's transformer: production's moved to the same depth, given ones checked."
+    try: n = json.loads(read_safetensors_header(model_path)[1].get('config', '{}'))['transformer']['num_layers']
+    except (CheckpointError, OSError, KeyError, ValueError, TypeError):   # not a checkpoint with a config: the
+        return video, audio, None                                        # loader will say what is wrong with it
+    out, moved = [], []
+    for g in (video, audio):
+        bad = [b for b in (g.stg_blocks or []) if not 0 <= b < n] if g.stg_scale else []
+        if bad and given:
+            raise ValueError(f'--stg-blocks {bad}: {Path(model_path).name} has transformer blocks 0..{n - 1} '
+                             '(LTX-2 and LTX-2.3 have 48; production perturbs 29 and 28)')
+        if bad: g = replace(g, stg_blocks=[min(n - 1, b * n // 48) for b in g.stg_blocks]); moved = g.stg_blocks
+        out.append(g)
+    note = (f'note: {Path(model_path).name} has {n} transformer blocks: STG perturbs block {moved} (production\'s '
+            'block at the same depth)') if moved else None
+    return out[0], out[1], note
 
 # %% ../nbs/07_inference.ipynb #a4efa376
 def sample_latents(transformer, # `LTXModel`, `X0Model` or PEFT model; on its device (streamed weights allowed)
@@ -786,6 +808,8 @@ def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
     frame_rate = params.frame_rate if frame_rate is None else frame_rate
     steps = params.num_inference_steps if inference_steps is None else inference_steps
     vg, ag = guidance(model_path, guidance_scale, stg_scale, _KEEP if stg_blocks is None else stg_blocks, stg_mode)
+    vg, ag, note = fit_stg_blocks(model_path, vg, ag, given=stg_blocks is not None)   # before anything loads
+    if note: print(note)
     loras = lora_specs(lora_paths, lora_strength)
     negative_prompt = negative_prompt or DEFAULT_NEGATIVE_PROMPT
     if compare:
