@@ -5,6 +5,7 @@
 # %% ../nbs/08_cli.ipynb #08f5a9a4
 from __future__ import annotations
 import argparse, json, sys
+from . import __version__
 from .core import FolderLockedError, DiskFullError, use_cpu_threads
 from pathlib import Path
 
@@ -267,7 +268,7 @@ def _add_caption(sub):
 
 # %% ../nbs/08_cli.ipynb #c02461b6
 def _add_preprocess(sub):
-    pp = sub.add_parser('preprocess', help='cache video latents, audio latents and text embeddings (the guide\'s section 6)')
+    pp = sub.add_parser('preprocess', help='cache video latents, audio latents and text embeddings once, for training (the guide\'s "Preprocessing" step)')
     pp.add_argument('dataset', metavar='DATASET', help='dataset.jsonl')
     pp.add_argument('--resolution-buckets', required=True, metavar='WxHxF[,...]', help='e.g. 704x384x97')
     pp.add_argument('--model-path', required=True, metavar='M', help='ltx-2-19b-dev.safetensors (VAEs and text projection)')
@@ -314,7 +315,7 @@ def _add_demo(sub):
     dm.set_defaults(func=_demo, parser=dm)
 
 def _add_sample(sub):
-    sp = sub.add_parser('sample', help='sample a video with sound from a prompt, with LoRAs fused (the guide\'s section 9)')
+    sp = sub.add_parser('sample', help='sample a video with sound from a prompt, with LoRAs fused (the guide\'s "Testing Checkpoints")')
     sp.add_argument('--model-path', required=True); sp.add_argument('--text-encoder-path')
     sp.add_argument('--prompt', required=True); sp.add_argument('--negative-prompt')
     sp.add_argument('--output-path', required=True, help='the mp4 (with --compare: a folder for the comparison)')
@@ -347,6 +348,7 @@ def _add_fixtures(sub):
 def build_parser()->argparse.ArgumentParser:
     "The `ltx2lora` argument parser, one subcommand per stage."
     p = argparse.ArgumentParser(prog='ltx2lora', description='Train LTX-2 audio-video LoRAs: one subcommand per stage.')
+    p.add_argument('--version', action='version', version=f'ltx2lora {__version__}')
     sub = p.add_subparsers(dest='command', metavar='COMMAND')
     for add in (_add_check, _add_conform, _add_caption, _add_preprocess, _add_verify, _add_preview, _add_train, _add_demo,
                 _add_sample, _add_fixtures): add(sub)

@@ -170,7 +170,7 @@ def read_dataset(path:str|Path, # dataset.jsonl (or .json with a list of objects
             if not line.strip(): continue
             try: rows.append((i, json.loads(line)))
             except json.JSONDecodeError as e:
-                problems.append((f'{path.name}:{i}', Problem('error', 'bad_json', f'line {i} is not JSON ({e.msg} at column {e.colno})',
+                problems.append((f'{path.name}:{i}', Problem('error', 'bad_json', f"line {i} is not JSON ({e.msg.removesuffix(' at')} at column {e.colno})",
                                                              'write one JSON object per line: {"media_path": "...", "prompt": "..."}')))
     seen = {}
     for i, row in rows:

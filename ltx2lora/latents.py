@@ -1185,7 +1185,7 @@ class VerifyReport:
                 + ('no inconsistency' if self.ok else f'{len(self.issues)} inconsistencies ({", ".join(f"{v} {k}" for k, v in self.counts.items())})'))
         lines = [head] + [f'  {i}' for i in self.issues]
         if self.removed: lines.append(f'removed {len(self.removed)} files: ' + ', '.join(self.removed))
-        elif any(i.paths for i in self.issues): lines.append('run with fix=True (`--fix`) to remove the files listed; `ltx2lora preprocess` then redoes them')
+        elif any(i.paths for i in self.issues): lines.append('`ltx2lora verify --fix` (or `verify(..., fix=True)`) removes the files listed; `ltx2lora preprocess` then redoes them')
         return '\n'.join(lines)
     __repr__ = __str__
 

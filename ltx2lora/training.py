@@ -916,8 +916,10 @@ def _begin(self:LoraTrainer):
         self._init_wandb()
     barrier(self.dist)
     opt, w = self.cfg.optimization, self.dist.world_size
-    self.log(f'effective batch: {opt.batch_size} x {opt.gradient_accumulation_steps} x {w} rank{"s" if w > 1 else ""} = '
-             f'{opt.batch_size * opt.gradient_accumulation_steps * w} samples per optimizer step')
+    n, procs = opt.batch_size * opt.gradient_accumulation_steps * w, f'{w} process' + ('es (GPUs)' if w > 1 else '')
+    ga = f'{opt.gradient_accumulation_steps} micro-batch' + ('es' if opt.gradient_accumulation_steps > 1 else '')
+    self.log(f'effective batch: {opt.batch_size} per micro-batch x {ga} x {procs} = '
+             f'{n} sample{"s" if n > 1 else ""} per optimizer step')
 
 @patch
 def _skip_step(self:LoraTrainer, parts:list, finite:bool):
