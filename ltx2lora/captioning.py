@@ -831,50 +831,64 @@ class CaptionReviewer:
                               W.HBox([self.save_button, self.status])])
         self._render()
 
-    def _prompt(self, k:int)->str:
-        r = self.rows[k][1]
-        return self.edits.get(k, r.get('prompt', r.get('caption')) or '')
+# %% ../nbs/02_captioning.ipynb #583b8dcd
+@patch
+def _prompt(self:CaptionReviewer, k:int)->str:
+    r = self.rows[k][1]
+    return self.edits.get(k, r.get('prompt', r.get('caption')) or '')
 
-    def show(self, k:int):
-        "Go to the `k`-th clip (wrapping around)."
-        self.pick.value = k % len(self.rows)
+# %% ../nbs/02_captioning.ipynb #af2df905
+@patch
+def show(self:CaptionReviewer, k:int):
+    "Go to the `k`-th clip (wrapping around)."
+    self.pick.value = k % len(self.rows)
 
-    def _render(self):
-        k = self.pick.value
-        r = self.rows[k][1]
-        try: self.image.value = _png(frame_strip(self.path.parent/r['media_path'], self.frames, self.height))
-        except Exception as e: self.image.value = b''; self.status.value = f'<i>cannot show frames: {e}</i>'
-        self._loading = True
-        self.text.value = self._prompt(k)
-        self._loading = False
-        self._note()
+# %% ../nbs/02_captioning.ipynb #5696a08a
+@patch
+def _render(self:CaptionReviewer):
+    k = self.pick.value
+    r = self.rows[k][1]
+    try: self.image.value = _png(frame_strip(self.path.parent/r['media_path'], self.frames, self.height))
+    except Exception as e: self.image.value = b''; self.status.value = f'<i>cannot show frames: {e}</i>'
+    self._loading = True
+    self.text.value = self._prompt(k)
+    self._loading = False
+    self._note()
 
-    def _edited(self, change):
-        if getattr(self, '_loading', False): return
-        self.edits[self.pick.value] = change['new']
-        self.status.value = f'{len(self.edits)} unsaved'
-        self._note()
+# %% ../nbs/02_captioning.ipynb #a058efe2
+@patch
+def _edited(self:CaptionReviewer, change):
+    if getattr(self, '_loading', False): return
+    self.edits[self.pick.value] = change['new']
+    self.status.value = f'{len(self.edits)} unsaved'
+    self._note()
 
-    def _note(self):
-        notes = parse_caption(self.text.value, self.trigger)[1]
-        self.notes.value = '<span style="color:green">in the LTX-2 format</span>' if not notes else \
-                           '<span style="color:darkorange">' + '; '.join(notes) + '</span>'
+# %% ../nbs/02_captioning.ipynb #cfa5d53c
+@patch
+def _note(self:CaptionReviewer):
+    notes = parse_caption(self.text.value, self.trigger)[1]
+    self.notes.value = '<span style="color:green">in the LTX-2 format</span>' if not notes else \
+                       '<span style="color:darkorange">' + '; '.join(notes) + '</span>'
 
-    def save(self)->Path:
-        "Write the edited prompts back into the jsonl (atomically); other lines and keys are kept as they were."
-        lines = list(self.lines)
-        for k, prompt in self.edits.items():
-            i, r = self.rows[k]
-            r = dict(r)
-            if 'prompt' not in r: r.pop('caption', None)       # the `caption` alias becomes `prompt`
-            r['prompt'] = prompt
-            lines[i] = json.dumps(r, ensure_ascii=False)
-            self.rows[k] = (i, r)
-        atomic_write_text(self.path, '\n'.join(lines) + '\n')
-        self.lines, n, self.edits = lines, len(self.edits), {}
-        self.status.value = f'saved {n} caption{"s" * (n != 1)} to {self.path.name}'
-        return self.path
+# %% ../nbs/02_captioning.ipynb #bb177e11
+@patch
+def save(self:CaptionReviewer)->Path:
+    "Write the edited prompts back into the jsonl (atomically); other lines and keys are kept as they were."
+    lines = list(self.lines)
+    for k, prompt in self.edits.items():
+        i, r = self.rows[k]
+        r = dict(r)
+        if 'prompt' not in r: r.pop('caption', None)       # the `caption` alias becomes `prompt`
+        r['prompt'] = prompt
+        lines[i] = json.dumps(r, ensure_ascii=False)
+        self.rows[k] = (i, r)
+    atomic_write_text(self.path, '\n'.join(lines) + '\n')
+    self.lines, n, self.edits = lines, len(self.edits), {}
+    self.status.value = f'saved {n} caption{"s" * (n != 1)} to {self.path.name}'
+    return self.path
 
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
+# %% ../nbs/02_captioning.ipynb #a765b04a
+@patch
+def _ipython_display_(self:CaptionReviewer):
+    from IPython.display import display
+    display(self.widget)

@@ -418,6 +418,7 @@ def read_audio(path:Path, # a media file
     return np.ascontiguousarray(data[:, :n].astype(np.float32)), pad / sample_rate
 
 # %% ../nbs/01_dataset.ipynb #7599b283
+# Over 60 lines on purpose: one pass over the clip (frames, size, audio), reading and writing each stream once.
 def conform_clip(src:str|Path, # the clip to fix
                  dest:str|Path, # output .mp4 (written atomically)
                  bucket:Bucket|None=None, # target shape; None: crop to multiples of 32, keep the largest 8k+1 frames

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Callable
 import numpy as np
 import torch
+from fastcore.basics import patch
 # the stages before this one, in order (Gemma, the VAEs and ltx-pipelines load where they are used)
 from .config import load_config
 from .core import atomic_path, atomic_write_json, progress
@@ -237,6 +238,7 @@ def fit_stg_blocks(model_path:str|Path, # the checkpoint (only its header is rea
     return out[0], out[1], note
 
 # %% ../nbs/07_inference.ipynb #a4efa376
+# Over 60 lines on purpose: ltx-pipelines' denoising loop, kept in one piece and in its order to compare with theirs.
 def sample_latents(transformer, # `LTXModel`, `X0Model` or PEFT model; on its device (streamed weights allowed)
                    positive:TextContexts, # the prompt
                    negative:TextContexts|None=None, # the negative prompt (needed when CFG is on)
@@ -396,18 +398,6 @@ class Decoders:
         d._setup(video_decoder, audio_decoder, vocoder, device, park, tiling)
         return d
 
-    def _setup(self, video, audio_decoder, vocoder, device, park, tiling):
-        self.device = resolve_device(device)
-        self.park = self.device if park is None else park
-        self.video, self.audio_decoder, self.vocoder = video, audio_decoder, vocoder
-        if tiling is True:
-            from ltx_core.model.video_vae import TilingConfig
-            tiling = TilingConfig.default()
-        self.tiling = tiling or None
-        self._depth = 0
-
-    def _modules(self): return [m for m in (self.video, self.audio_decoder, self.vocoder) if m is not None]
-
     @contextlib.contextmanager
     def on_device(self, device:str|None=None):
         "Move the decoders to the device (or `device`) for the block (nested blocks move nothing), then back to `park`."
@@ -422,39 +412,59 @@ class Decoders:
                 for m in self._modules(): m.to(self.park)
                 _free_memory(device)
 
-    def decode(self, latents:SampleLatents)->DecodedSample:
-        "Decode sampled latents (call inside `on_device()` to decode several without moving the models each time)."
-        try: return self._decode(latents, self.device, self.tiling)
-        except torch.OutOfMemoryError:
-            if not str(self.device).startswith('cuda') or self._depth: raise
-        _free_memory(self.device)
-        small = _small_tiling()
-        try:
-            out = self._decode(latents, self.device, small)
-            warnings.warn('decoding ran out of GPU memory with the default tiles; decoded again with 256-pixel, 32-frame tiles')
-            return out
-        except torch.OutOfMemoryError: _free_memory(self.device)
-        warnings.warn('decoding ran out of GPU memory even with small tiles (the GPU is full, e.g. with the transformer\'s '
-                      'resident weights during training); decoded on the CPU instead, which is slow. Fewer or shorter '
-                      'validation videos, or a larger vram budget for validation, avoid this.')
-        return self._decode(latents, 'cpu', small)
+# %% ../nbs/07_inference.ipynb #ebc69412
+@patch
+def _setup(self:Decoders, video, audio_decoder, vocoder, device, park, tiling):
+    self.device = resolve_device(device)
+    self.park = self.device if park is None else park
+    self.video, self.audio_decoder, self.vocoder = video, audio_decoder, vocoder
+    if tiling is True:
+        from ltx_core.model.video_vae import TilingConfig
+        tiling = TilingConfig.default()
+    self.tiling = tiling or None
+    self._depth = 0
 
-    def _decode(self, latents:SampleLatents, device:str, tiling)->DecodedSample:
-        from ltx_core.model.video_vae import decode_video
-        from ltx_core.model.audio_vae import decode_audio
-        with self.on_device(device):
-            g = torch.Generator(device=device)
-            if latents.generator_state is not None and torch.device(latents.device).type == torch.device(device).type:
-                g.set_state(latents.generator_state)
-            else: g.manual_seed(latents.seed)
-            with torch.no_grad():
-                z = latents.video.to(device, torch.bfloat16)
-                frames = torch.cat([c.cpu() for c in decode_video(z, self.video, tiling, g)]).numpy()
-                wave, rate = None, 24000
-                if latents.audio is not None and self.audio_decoder is not None:
-                    a = decode_audio(latents.audio.to(device, torch.float32), self.audio_decoder, self.vocoder)
-                    wave, rate = a.waveform.float().cpu().numpy(), int(a.sampling_rate)
-        return DecodedSample(frames, latents.fps, wave, rate)
+# %% ../nbs/07_inference.ipynb #6064851d
+@patch
+def _modules(self:Decoders): return [m for m in (self.video, self.audio_decoder, self.vocoder) if m is not None]
+
+# %% ../nbs/07_inference.ipynb #aa56f3f2
+@patch
+def decode(self:Decoders, latents:SampleLatents)->DecodedSample:
+    "Decode sampled latents (call inside `on_device()` to decode several without moving the models each time)."
+    try: return self._decode(latents, self.device, self.tiling)
+    except torch.OutOfMemoryError:
+        if not str(self.device).startswith('cuda') or self._depth: raise
+    _free_memory(self.device)
+    small = _small_tiling()
+    try:
+        out = self._decode(latents, self.device, small)
+        warnings.warn('decoding ran out of GPU memory with the default tiles; decoded again with 256-pixel, 32-frame tiles')
+        return out
+    except torch.OutOfMemoryError: _free_memory(self.device)
+    warnings.warn('decoding ran out of GPU memory even with small tiles (the GPU is full, e.g. with the transformer\'s '
+                  'resident weights during training); decoded on the CPU instead, which is slow. Fewer or shorter '
+                  'validation videos, or a larger vram budget for validation, avoid this.')
+    return self._decode(latents, 'cpu', small)
+
+# %% ../nbs/07_inference.ipynb #74a07945
+@patch
+def _decode(self:Decoders, latents:SampleLatents, device:str, tiling)->DecodedSample:
+    from ltx_core.model.video_vae import decode_video
+    from ltx_core.model.audio_vae import decode_audio
+    with self.on_device(device):
+        g = torch.Generator(device=device)
+        if latents.generator_state is not None and torch.device(latents.device).type == torch.device(device).type:
+            g.set_state(latents.generator_state)
+        else: g.manual_seed(latents.seed)
+        with torch.no_grad():
+            z = latents.video.to(device, torch.bfloat16)
+            frames = torch.cat([c.cpu() for c in decode_video(z, self.video, tiling, g)]).numpy()
+            wave, rate = None, 24000
+            if latents.audio is not None and self.audio_decoder is not None:
+                a = decode_audio(latents.audio.to(device, torch.float32), self.audio_decoder, self.vocoder)
+                wave, rate = a.waveform.float().cpu().numpy(), int(a.sampling_rate)
+    return DecodedSample(frames, latents.fps, wave, rate)
 
 # %% ../nbs/07_inference.ipynb #0f5beeab
 def _small_tiling():
@@ -772,6 +782,7 @@ def lora_specs(lora_paths:list|None, # ['a.safetensors', ['b.safetensors', '0.8'
     return out
 
 # %% ../nbs/07_inference.ipynb #0ecf7437
+# Over 60 lines because of its signature: one documented argument per `ltx2lora sample` flag (25 lines).
 def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
            prompt:str|None, # --prompt (None with `conditions`)
            output_path:str|Path, # --output-path: the mp4 (with --compare: a folder, or the mp4 whose stem names one)

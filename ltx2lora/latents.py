@@ -799,6 +799,7 @@ def _finish_sample(s:dict, needed:tuple, verdict:tuple|None):
                                 for p, r in parts.items() if r['status'] != 'done')
 
 # %% ../nbs/03_latents.ipynb #fa7e153d
+# Over 60 lines on purpose: the decision for one sample, part by part, in the order the manifest records it.
 def _plan_sample(s:dict, path:Path, prompt:str, buckets:list, fprints:dict, text:dict, wanted:tuple, with_audio:bool,
                  silence:bool, force:bool, root:Path, name:str)->dict:
     "Decide what to do with one sample; update its manifest entry; return the plan (todo parts, bucket, ...)."

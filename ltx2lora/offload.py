@@ -241,6 +241,7 @@ def _fetch(self:BlockStreamer, j:int, after=None):
     self.fetch_log.append(self.order[j])
     self.bytes_copied += pk['numel'] * pk['flat'].element_size() + (pk['rows'] * 4 if self.fp8 else 0)
 
+# %% ../nbs/04_offload.ipynb #3429fa0c
 @patch
 def _next_positions(self:BlockStreamer, j:int, backward:bool, training:bool)->list[int]:
     m, K = len(self.order), self.plan.slots
@@ -249,6 +250,7 @@ def _next_positions(self:BlockStreamer, j:int, backward:bool, training:bool)->li
     else: seq = [(j + d) % m for d in range(1, K) if training is False or j + d < m]
     return seq
 
+# %% ../nbs/04_offload.ipynb #69b30c8d
 @patch
 def _pre_hook(self:BlockStreamer, b:int):
     def hook(module, args):
@@ -263,6 +265,7 @@ def _pre_hook(self:BlockStreamer, b:int):
         self._bring(b, backward, training)
     return hook
 
+# %% ../nbs/04_offload.ipynb #f7979556
 @patch
 def _bring(self:BlockStreamer, b:int, backward:bool, training:bool):
     "Bind block b's streamed weights (fetching them if they are not in their slot) and prefetch the next ones."

@@ -8,6 +8,7 @@ import contextlib, os, time, warnings
 from pathlib import Path
 from typing import Callable
 import torch
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['COMPILE_MODES', 'SHARED_BLOCK_INDEX', 'compile_wanted', 'inductor_cache_dir', 'CompiledBlocks', 'compile_blocks']
@@ -88,47 +89,6 @@ class CompiledBlocks:
                             if blk._ltx2lora_checkpointed else None)
             blk.forward = self._wrap(blk, compiled, checkpointed, eager)
 
-    def _checkpoint_now(self, blk)->bool:
-        "Whether this call of `blk` is a training forward to checkpoint (as ltx-core would, unless `blk` keeps its activations)."
-        return blk._ltx2lora_checkpointed and self.model.training and torch.is_grad_enabled()
-
-    def _wrap(self, blk, compiled, checkpointed, eager):
-        def run_eager(args, kwargs):     # every block checkpoints here: kept activations are budgeted for compiled blocks
-            if self.checkpointing and self.model.training and torch.is_grad_enabled(): return _checkpointed(eager)(*args, **kwargs)
-            return eager(*args, **kwargs)
-        def forward(*args, **kwargs):
-            if compiled is not None and self.failed is None and not self.suspended and not _perturbed(args, kwargs):
-                t = time.perf_counter()
-                fn = checkpointed if self._checkpoint_now(blk) else compiled
-                index = getattr(blk, 'idx', None)
-                if index is not None: blk.idx = SHARED_BLOCK_INDEX    # one graph for every block (see below)
-                try: out = fn(*args, **kwargs)
-                except Exception as e:
-                    if index is not None: blk.idx = index
-                    if not _compiler_error(e): raise
-                    self._fail(e)
-                    return run_eager(args, kwargs)
-                finally:
-                    if index is not None: blk.idx = index
-                self.calls += 1
-                if self.calls == 1: self.compile_seconds = time.perf_counter() - t
-                return out
-            return run_eager(args, kwargs)
-        return forward
-
-    def step_begin(self):
-        "Call before each micro-step's forward: with CUDA graphs, the previous step's graph outputs may be overwritten now."
-        if self.cuda_graphs and self.failed is None and not self.suspended:
-            torch.compiler.cudagraph_mark_step_begin()
-
-    def _fail(self, e:BaseException):
-        msg = (f'compiling the transformer blocks failed ({type(e).__name__}: {str(e).splitlines()[0][:300] if str(e) else ""})')
-        if self.mode == 'on':
-            raise RuntimeError(msg + '. acceleration.compile is `on`; set it to `auto` to train without compilation '
-                               'when it fails, or `off`') from e
-        self.failed = e
-        warnings.warn(msg + '; training goes on uncompiled (slower). Set acceleration.compile: off to skip the attempt.')
-
     @contextlib.contextmanager
     def eager(self):
         "Run the blocks uncompiled inside this block (validation sampling: no-grad passes with guidance perturbations)."
@@ -136,31 +96,86 @@ class CompiledBlocks:
         try: yield self
         finally: self.suspended = was
 
-    def restore(self):
-        "Put the eager `forward`s (and ltx-core's attention selectors and its gradient checkpointing) back."
-        for module, original in self._attention: module.attention_function = original
-        self._attention = []
-        for blk in self.blocks + self.eager_blocks:
-            if hasattr(blk, '_ltx2lora_eager_forward'):
-                del blk.forward                      # the instance attribute: the class's forward shows again
-                del blk._ltx2lora_eager_forward, blk._ltx2lora_checkpointed
-        if self.checkpointing: self.model._enable_gradient_checkpointing = True
-        self.checkpointing = False
-        if self.cuda_graphs:       # the graphs' memory pool goes, and TorchDynamo forgets code that would replay them
-            from torch._inductor.cudagraph_trees import reset_cudagraph_trees
-            reset_cudagraph_trees(); torch._dynamo.reset()
-            self.cuda_graphs = False
+# %% ../nbs/04a_speed.ipynb #4c8e4855
+@patch
+def _checkpoint_now(self:CompiledBlocks, blk)->bool:
+    "Whether this call of `blk` is a training forward to checkpoint (as ltx-core would, unless `blk` keeps its activations)."
+    return blk._ltx2lora_checkpointed and self.model.training and torch.is_grad_enabled()
 
-    def report(self, first_step_seconds:float)->str:
-        "The one line the trainer prints after its first step: how long compiling took, and where it is cached."
-        if self.failed is not None: return f'transformer blocks run uncompiled (compilation failed: {type(self.failed).__name__})'
-        fwd = f', {self.compile_seconds:.0f} s of it compiling the forward' if self.compile_seconds else ''
-        return (f'first step with compilation took {first_step_seconds:.0f} s{fwd}; compiled kernels are cached in '
-                f'{inductor_cache_dir()} (the next run compiles faster)')
+# %% ../nbs/04a_speed.ipynb #b70228d8
+@patch
+def _wrap(self:CompiledBlocks, blk, compiled, checkpointed, eager):
+    def run_eager(args, kwargs):     # every block checkpoints here: kept activations are budgeted for compiled blocks
+        if self.checkpointing and self.model.training and torch.is_grad_enabled(): return _checkpointed(eager)(*args, **kwargs)
+        return eager(*args, **kwargs)
+    def forward(*args, **kwargs):
+        if compiled is not None and self.failed is None and not self.suspended and not _perturbed(args, kwargs):
+            t = time.perf_counter()
+            fn = checkpointed if self._checkpoint_now(blk) else compiled
+            index = getattr(blk, 'idx', None)
+            if index is not None: blk.idx = SHARED_BLOCK_INDEX    # one graph for every block (see below)
+            try: out = fn(*args, **kwargs)
+            except Exception as e:
+                if index is not None: blk.idx = index
+                if not _compiler_error(e): raise
+                self._fail(e)
+                return run_eager(args, kwargs)
+            finally:
+                if index is not None: blk.idx = index
+            self.calls += 1
+            if self.calls == 1: self.compile_seconds = time.perf_counter() - t
+            return out
+        return run_eager(args, kwargs)
+    return forward
 
-    def __repr__(self):
-        state = 'failed, running eagerly' if self.failed is not None else f'{self.calls} compiled calls'
-        return f'CompiledBlocks({len(self.blocks)} blocks, mode={self.mode}: {state})'
+# %% ../nbs/04a_speed.ipynb #4d123934
+@patch
+def step_begin(self:CompiledBlocks):
+    "Call before each micro-step's forward: with CUDA graphs, the previous step's graph outputs may be overwritten now."
+    if self.cuda_graphs and self.failed is None and not self.suspended:
+        torch.compiler.cudagraph_mark_step_begin()
+
+# %% ../nbs/04a_speed.ipynb #f831ec4e
+@patch
+def _fail(self:CompiledBlocks, e:BaseException):
+    msg = (f'compiling the transformer blocks failed ({type(e).__name__}: {str(e).splitlines()[0][:300] if str(e) else ""})')
+    if self.mode == 'on':
+        raise RuntimeError(msg + '. acceleration.compile is `on`; set it to `auto` to train without compilation '
+                           'when it fails, or `off`') from e
+    self.failed = e
+    warnings.warn(msg + '; training goes on uncompiled (slower). Set acceleration.compile: off to skip the attempt.')
+
+# %% ../nbs/04a_speed.ipynb #44629a2c
+@patch
+def restore(self:CompiledBlocks):
+    "Put the eager `forward`s (and ltx-core's attention selectors and its gradient checkpointing) back."
+    for module, original in self._attention: module.attention_function = original
+    self._attention = []
+    for blk in self.blocks + self.eager_blocks:
+        if hasattr(blk, '_ltx2lora_eager_forward'):
+            del blk.forward                      # the instance attribute: the class's forward shows again
+            del blk._ltx2lora_eager_forward, blk._ltx2lora_checkpointed
+    if self.checkpointing: self.model._enable_gradient_checkpointing = True
+    self.checkpointing = False
+    if self.cuda_graphs:       # the graphs' memory pool goes, and TorchDynamo forgets code that would replay them
+        from torch._inductor.cudagraph_trees import reset_cudagraph_trees
+        reset_cudagraph_trees(); torch._dynamo.reset()
+        self.cuda_graphs = False
+
+# %% ../nbs/04a_speed.ipynb #b203b3d3
+@patch
+def report(self:CompiledBlocks, first_step_seconds:float)->str:
+    "The one line the trainer prints after its first step: how long compiling took, and where it is cached."
+    if self.failed is not None: return f'transformer blocks run uncompiled (compilation failed: {type(self.failed).__name__})'
+    fwd = f', {self.compile_seconds:.0f} s of it compiling the forward' if self.compile_seconds else ''
+    return (f'first step with compilation took {first_step_seconds:.0f} s{fwd}; compiled kernels are cached in '
+            f'{inductor_cache_dir()} (the next run compiles faster)')
+
+# %% ../nbs/04a_speed.ipynb #94ca4ef1
+@patch
+def __repr__(self:CompiledBlocks):
+    state = 'failed, running eagerly' if self.failed is not None else f'{self.calls} compiled calls'
+    return f'CompiledBlocks({len(self.blocks)} blocks, mode={self.mode}: {state})'
 
 # %% ../nbs/04a_speed.ipynb #e9bb6109
 def compile_blocks(transformer, # an ltx-core `LTXModel` (or a peft model around one)

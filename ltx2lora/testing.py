@@ -184,6 +184,7 @@ _TINY_SIZES = dict(num_layers=2, heads=2, head_dim=32, audio_heads=2, audio_head
 LTX2_MODEL_VERSIONS = {"2": "2.0.0", "2.3": "2.3.0"} # `model_version` metadata written for each `version`
 
 # %% ../nbs/00b_testing.ipynb #ad2f1829
+# Over 60 lines on purpose: one literal of the whole tiny config, key by key as in the real file's header.
 def tiny_ltx2_config(version:str="2", # "2" (LTX-2 19B layout) or "2.3" (LTX-2.3 22B layout)
                     )->dict: # the checkpoint config: transformer, vae, audio_vae, vocoder, ltx2lora_tiny
     "The metadata `config` of a tiny LTX-2 checkpoint: real key set and latent shapes, tiny widths."

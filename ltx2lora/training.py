@@ -378,6 +378,8 @@ def _bnb_step(optimizer, closure=None):
     return (f.__wrapped__ if getattr(f, 'hooked', False) else f)(optimizer, closure)
 
 # %% ../nbs/06_training.ipynb #7b66520b
+# Over 60 lines on purpose: one class, built when first asked for (bitsandbytes loads only then); its step mirrors
+# bitsandbytes' own step line by line, so it stays in one piece to compare with it.
 def _adamw8bit_class():
     "bitsandbytes' AdamW8bit with a lean `step` after the first, and no device synchronisation per parameter."
     import re, torch, bitsandbytes as bnb
