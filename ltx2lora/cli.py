@@ -4,6 +4,8 @@
 
 # %% ../nbs/08_cli.ipynb #08f5a9a4
 from __future__ import annotations
+# each command imports its stage when it runs (inside its function): `ltx2lora --help` and `check` answer at once,
+# without loading torch or the models
 import argparse, json, sys
 from . import __version__
 from .core import FolderLockedError, DiskFullError, use_cpu_threads
