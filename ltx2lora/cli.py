@@ -38,7 +38,7 @@ def _conform(args)->int:
     if not src.exists(): return _usage(args, f'{src} does not exist')
     try:
         buckets = parse_buckets(args.buckets) if args.buckets else None
-        records = conform(src, args.out, buckets=buckets, target_frames=args.frames, fps=args.fps)
+        records = conform(src, args.out, buckets=buckets, target_frames=args.frames, fps=args.fps, with_audio=not args.no_audio)
     except ValueError as e: return _usage(args, str(e))
     for r in records:
         print(f'{r.status:8} {r.media_path}: ' + ('; '.join(r.actions) if r.status == 'written' else r.reason))
@@ -245,6 +245,7 @@ def _add_conform(sub):
     f.add_argument('--buckets', metavar='WxHxF[,...]', help='resolution buckets, e.g. 704x384x97,512x512x49')
     f.add_argument('--frames', type=int, metavar='F', help='frames to keep when no buckets are given (8k+1)')
     f.add_argument('--fps', type=float, help="output frame rate (default: each clip's own)")
+    f.add_argument('--no-audio', action='store_true', help='the dataset is for video-only training: keep clips without sound')
     f.set_defaults(func=_conform, parser=f)
 
 def _add_caption(sub):

@@ -488,8 +488,9 @@ def conform(source:str|Path, # dataset.jsonl, or a folder of videos
             target_frames:int|None=None, # frames to keep when no buckets are given
             fps:float|None=None, # output frame rate; default each clip's own (rounded when it is near a whole number)
             audio_sample_rate:int=44100,
+            with_audio:bool=True, # the dataset is for audio-video training: a clip without sound is skipped (as `check` would refuse it)
             show_progress:bool=True,
-           )->list[ConformRecord]:
+           )->list[ConformRecord]: # one record per input line (or clip): written, or skipped with why
     "Write fixed copies of a dataset's clips into `out_dir`, plus a new dataset.jsonl; the originals are never touched."
     source, out_dir = Path(source), Path(out_dir)
     root = source if source.is_dir() else source.parent
@@ -509,6 +510,8 @@ def conform(source:str|Path, # dataset.jsonl, or a folder of videos
         entries, bad = read_dataset(source)
         items = [(e.media_path, e.path, e.prompt) for e in entries]
     records, lines = [], []
+    if not source.is_dir():           # lines that name no usable clip (not JSON, no prompt, outside the folder, ...)
+        records += [ConformRecord(where, 'skipped', reason=str(problem)) for where, problem in bad]
     for media_path, path, prompt in progress(items, desc='conforming', disable=not show_progress or None):
         rel = Path(media_path).with_suffix('.mp4')
         if media_path in outside:
@@ -517,6 +520,9 @@ def conform(source:str|Path, # dataset.jsonl, or a folder of videos
             continue
         try:
             info = probe(path)
+            if with_audio and not info.has_audio:
+                raise MediaError(path, 'no audio stream', 'add a sound track, or conform with --no-audio for video-only training',
+                                 code='no_audio')
             bucket = None
             if buckets:
                 bucket = choose_bucket(info.width, info.height, info.frames, buckets)
