@@ -67,7 +67,7 @@ def _preprocess(args)->int:
     from ltx2lora.checkpoint import CheckpointError
     try:
         summary = preprocess(args.dataset, args.resolution_buckets, args.model_path, args.text_encoder_path,
-                             output_dir=args.output_dir, with_audio=args.with_audio, only=args.only, device=args.device,
+                             output_dir=args.output_dir, with_audio=not args.no_audio, only=args.only, device=args.device,
                              load_text_encoder_in_8bit=args.load_text_encoder_in_8bit, vae_tiling=args.vae_tiling,
                              silence_for_missing_audio=args.silence_for_missing_audio, lora_trigger=args.lora_trigger,
                              max_text_length=args.max_text_length, text_batch_size=args.text_batch_size, force=args.force,
@@ -160,6 +160,7 @@ def _check_lora_files(loras:list):
 def _sample(args)->int:
     from ltx2lora.inference import sample, lora_specs
     from ltx2lora.checkpoint import CheckpointError, random_weights_note
+    if not args.output_path: return _usage(args, 'the mp4 to write is required: --out FILE.mp4')
     try:
         _check_lora_files(lora_specs(args.lora_path, args.lora_strength))   # before any model is loaded
         out = sample(args.model_path, args.prompt, args.output_path, text_encoder_path=args.text_encoder_path,
@@ -276,13 +277,16 @@ def _add_preprocess(sub):
     pp.add_argument('--resolution-buckets', required=True, metavar='WxHxF[,...]', help='e.g. 704x384x97')
     pp.add_argument('--model-path', required=True, metavar='M', help='ltx-2-19b-dev.safetensors (VAEs and text projection)')
     pp.add_argument('--text-encoder-path', metavar='G', help='Gemma 3 folder (needed unless --only videos/audio)')
-    pp.add_argument('--output-dir', help='default: <dataset folder>/.precomputed')
-    pp.add_argument('--with-audio', action='store_true', help='also cache audio latents (audio-video training)')
+    pp.add_argument('--out', dest='output_dir', metavar='DIR', help='the cache folder (default: <dataset folder>/.precomputed)')
+    pp.add_argument('--output-dir', dest='output_dir', help=argparse.SUPPRESS)      # the official script's name
+    pp.add_argument('--no-audio', action='store_true', help='video-only training: cache no audio latents')
+    pp.add_argument('--with-audio', action='store_true', help=argparse.SUPPRESS)    # the guide's flag: audio is the default now
     pp.add_argument('--only', choices=('videos', 'audio', 'captions'), help='run one of the guide\'s three steps only')
     pp.add_argument('--device', default='auto'); pp.add_argument('--load-text-encoder-in-8bit', action='store_true')
     pp.add_argument('--vae-tiling', action='store_true', help='tiled video encoding (704x384x97 in 24 GB)')
     pp.add_argument('--silence-for-missing-audio', action='store_true', help='encode silence for clips without audio instead of skipping them')
-    pp.add_argument('--lora-trigger', metavar='TOKEN', help='prepend TOKEN to every prompt')
+    pp.add_argument('--trigger', dest='lora_trigger', metavar='TOKEN', help='prepend TOKEN to every prompt')
+    pp.add_argument('--lora-trigger', dest='lora_trigger', help=argparse.SUPPRESS)  # the official script's name
     pp.add_argument('--max-text-length', type=int, default=1024); pp.add_argument('--text-batch-size', type=int, default=1)
     pp.add_argument('--force', action='store_true', help='redo every sample even when its files are fresh')
     pp.add_argument('--shard', metavar='I/N', help=_SHARD_HELP)
@@ -321,7 +325,8 @@ def _add_sample(sub):
     sp = sub.add_parser('sample', help='sample a video with sound from a prompt, with LoRAs fused (the guide\'s "Testing Checkpoints")')
     sp.add_argument('--model-path', required=True); sp.add_argument('--text-encoder-path')
     sp.add_argument('--prompt', required=True); sp.add_argument('--negative-prompt')
-    sp.add_argument('--output-path', required=True, help='the mp4 (with --compare: a folder for the comparison)')
+    sp.add_argument('--out', dest='output_path', metavar='MP4', help='the mp4 to write (with --compare: a folder for the comparison); required')
+    sp.add_argument('--output-path', dest='output_path', help=argparse.SUPPRESS)    # the guide's script's name
     sp.add_argument('--lora-path', nargs='+', action='append', metavar='PATH [STRENGTH]', help='repeatable')
     sp.add_argument('--lora-strength', type=float, default=1.0, help='strength of LoRAs given without one')
     sp.add_argument('--seed', type=int); sp.add_argument('--video-dims', metavar='WxHxF'); sp.add_argument('--frame-rate', type=float)
@@ -347,6 +352,50 @@ def _add_fixtures(sub):
     x.add_argument('--config-json', help=argparse.SUPPRESS)   # a checkpoint config instead of the real sizes (tests)
     x.set_defaults(func=_fixtures, parser=x)
 
+# %% ../nbs/08_cli.ipynb #cd467dd7
+_HELP = {   # (command, option) -> help, for the options whose line above says too little
+    ('caption', 'video_dir'): 'folder of clips to caption (searched recursively)',
+    ('preview', '--model-path'): 'the LTX-2 checkpoint whose VAE decoders turn the latents back into video and sound',
+    ('preview', '--out'): 'folder for the mp4 and the frame strip',
+    ('train', 'config'): 'the training YAML (the guide\'s config works as it is; configs/ has 24 and 32 GB ones)',
+    ('train', '--no-progress'): 'no progress bar (logs only)',
+    ('demo', '--steps'): 'optimizer steps of the demo\'s training',
+    ('fixtures', 'dir'): 'folder to write into (created if missing)',
+    ('verify', '--json'): 'machine-readable output',
+    ('preprocess', '--load-text-encoder-in-8bit'): 'Gemma 3 in 8-bit (bitsandbytes, CUDA): fits a 24 GB card',
+    ('preprocess', '--max-text-length'): 'Gemma tokens per prompt, a multiple of 128 (LTX-2: 1024)',
+    ('preprocess', '--text-batch-size'): 'prompts per Gemma forward (1 fits 24 GB in bf16)',
+    ('sample', '--model-path'): 'the LTX-2 or LTX-2.3 checkpoint (.safetensors)',
+    ('sample', '--text-encoder-path'): 'Gemma 3 folder (for the prompt)',
+    ('sample', '--prompt'): 'the prompt, ideally in the [VISUAL] [SPEECH] [SOUNDS] [TEXT] format of the training captions',
+    ('sample', '--negative-prompt'): "negative prompt (default: ltx-pipelines')",
+    ('sample', '--seed'): "random seed (default: ltx-pipelines')", ('sample', '--video-dims'): "WxHxF (default: ltx-pipelines')",
+    ('sample', '--frame-rate'): "frames per second (default: ltx-pipelines')",
+    ('sample', '--inference-steps'): "denoising steps (default: ltx-pipelines')",
+    ('sample', '--guidance-scale'): "video CFG scale, 1 = off (default: ltx-pipelines')",
+    ('sample', '--stg-scale'): "STG scale, 0 = off (default: ltx-pipelines')",
+    ('sample', '--stg-blocks'): "transformer blocks STG perturbs (default: production's, at the same depth in a smaller model)",
+    ('sample', '--stg-mode'): 'stg_av: STG on video and audio; stg_v: video only',
+    ('sample', '--no-audio'): 'video only: no sound track', ('sample', '--batch-guidance'): 'run the guidance passes as one batch (faster, more memory)',
+}
+
+class _HelpWithDefaults(argparse.HelpFormatter):
+    "Help lines that end with the option's default, unless it is None or False or the line already says it."
+    def _get_help_string(self, action):
+        h = action.help or ''
+        if action.default not in (None, False, argparse.SUPPRESS) and 'default' not in h: h += ' (default: %(default)s)'
+        return h
+
+def _document(sub):
+    "Fill the help lines of `_HELP`, name each `--device`, and show every option's default in `--help`."
+    for name, parser in sub.choices.items():
+        parser.formatter_class = _HelpWithDefaults
+        for a in parser._actions:
+            key = (name, a.option_strings[0] if a.option_strings else a.dest)
+            if key in _HELP: a.help = _HELP[key]
+            elif a.option_strings and a.option_strings[0] == '--device' and not a.help:
+                a.help = "'auto' (CUDA when available), 'cuda' or 'cpu'"
+
 # %% ../nbs/08_cli.ipynb #97315bab
 def build_parser()->argparse.ArgumentParser:
     "The `ltx2lora` argument parser, one subcommand per stage."
@@ -355,6 +404,7 @@ def build_parser()->argparse.ArgumentParser:
     sub = p.add_subparsers(dest='command', metavar='COMMAND')
     for add in (_add_check, _add_conform, _add_caption, _add_preprocess, _add_verify, _add_preview, _add_train, _add_demo,
                 _add_sample, _add_fixtures): add(sub)
+    _document(sub)
     return p
 
 # %% ../nbs/08_cli.ipynb #abf039ee

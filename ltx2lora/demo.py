@@ -99,7 +99,7 @@ def _demo(out_dir, steps, device, seed, show_progress, log)->dict:
                 eval_loss_lora=with_lora['total'], eval_loss_base=without['total'], cached=str(summary).splitlines()[0])
     prompt = json.loads(dataset.read_text().splitlines()[0])['prompt']
     info['sample_command'] = (f'ltx2lora sample --model-path {model} --text-encoder-path {gemma} --lora-path {result.lora_path} '
-                              f'--prompt {shlex.quote(prompt)} --output-path {out/"sample.mp4"} --video-dims 96x64x25 '
+                              f'--prompt {shlex.quote(prompt)} --out {out/"sample.mp4"} --video-dims 96x64x25 '
                               f'--inference-steps 4 --device cpu')
     log(f'\nltx2lora demo: {info["seconds"]} s ({", ".join(f"{k} {v} s" for k, v in times.items())})\n'
         f'  training loss {first:.3f} -> {last:.3f} (mean of the first / last {k} steps: x{last / first:.2f})\n'

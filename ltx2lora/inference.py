@@ -785,7 +785,7 @@ def lora_specs(lora_paths:list|None, # ['a.safetensors', ['b.safetensors', '0.8'
 # Over 60 lines because of its signature: one documented argument per `ltx2lora sample` flag (25 lines).
 def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
            prompt:str|None, # --prompt (None with `conditions`)
-           output_path:str|Path, # --output-path: the mp4 (with --compare: a folder, or the mp4 whose stem names one)
+           output_path:str|Path, # --out: the mp4 (with --compare: a folder, or the mp4 whose stem names one)
            text_encoder_path:str|Path|None=None, # --text-encoder-path: Gemma 3 folder
            lora_paths:list|None=None, # --lora-path PATH [STRENGTH] (repeatable)
            lora_strength:float=1.0, # --lora-strength: for LoRAs given without a strength

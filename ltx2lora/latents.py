@@ -1116,7 +1116,7 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
     else: buckets = [b if isinstance(b, Bucket) else parse_buckets(str(b))[0] for b in resolution_buckets]
     index, count = parse_shard(shard)
     if only is not None and only not in _ONLY: raise ValueError(f'only={only!r}: choose one of {list(_ONLY)} (or None for all)')
-    if only == 'audio' and not with_audio: raise ValueError("only='audio' needs with_audio=True (--with-audio)")
+    if only == 'audio' and not with_audio: raise ValueError("only='audio' needs with_audio=True (no --no-audio)")
     needed = _needed_parts(with_audio)
     wanted = _ONLY[only] if only else needed
     if 'conditions' in wanted and text_encoder_path is None:

@@ -644,7 +644,7 @@ def write_synthetic_cache(root:str|Path, # the dataset folder: the cache goes to
                           model_path:str|Path, # the LTX-2 checkpoint it is for: shapes, widths, fingerprints
                           video_dims=(704, 384, 97), # (width, height, frames) of the clips it stands for
                           samples:int=4, # how many
-                          with_audio:bool=True, # also audio_latents/, as `preprocess --with-audio`
+                          with_audio:bool=True, # also audio_latents/, as `preprocess` (unless --no-audio)
                           text_tokens:int=1024, # prompt length L, a multiple of 128 (`max_text_length`)
                           frame_rate:float=25.0, # of the clips
                           seed:int=0, # the values are a function of (shapes, seed)
