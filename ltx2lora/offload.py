@@ -341,17 +341,21 @@ def detach(self:BlockStreamer):
     self.attached = False
 
 @patch
-def restore(self:BlockStreamer):
-    "Detach, and put every streamed weight back on the device as an ordinary parameter (fp8 storage: dequantized)."
+def _give_back(self:BlockStreamer, device=None):
+    "Detach, and make every streamed weight an ordinary parameter again (fp8 storage: dequantized), on `device` or in CPU RAM."
     self.detach()
     for b, pk in self.packs.items():
         for name, lin, shape, off, soff in pk['entries']:
-            n = math.prod(shape)
-            w = pk['flat'][off:off + n].view(shape)
+            w = pk['flat'][off:off + math.prod(shape)].view(shape)
             w = dequantize_fp8_rows(w, pk['scales'][soff:soff + shape[0]], self.compute_dtype) if self.fp8 else w
-            lin.weight.data = w.to(self.device, self.compute_dtype)
+            lin.weight.data = w if device is None else w.to(device, self.compute_dtype)
             del lin._apply, lin._ltx2lora_streamed
     self.packs, self.slots, self.work, self.slot_scales = {}, [], None, None
+
+@patch
+def restore(self:BlockStreamer):
+    "Detach, and put every streamed weight back on the device as an ordinary parameter (fp8 storage: dequantized)."
+    self._give_back(self.device)
 
 @patch
 def pinned_bytes(self:BlockStreamer)->int:
@@ -376,13 +380,7 @@ def _skip_streamed_apply(self, fn, recurse=True):
 @patch
 def release(self:BlockStreamer):
     "Detach, and give every streamed weight back as an ordinary parameter in CPU RAM (fp8 storage: dequantized)."
-    self.detach()
-    for b, pk in self.packs.items():
-        for name, lin, shape, off, soff in pk['entries']:
-            w = pk['flat'][off:off + math.prod(shape)].view(shape)
-            lin.weight.data = dequantize_fp8_rows(w, pk['scales'][soff:soff + shape[0]], self.compute_dtype) if self.fp8 else w
-            del lin._apply, lin._ltx2lora_streamed
-    self.packs, self.slots, self.work, self.slot_scales = {}, [], None, None
+    self._give_back()
 
 # %% ../nbs/04_offload.ipynb #ba1c7e5f
 def use_expandable_segments()->bool:
