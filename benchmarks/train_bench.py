@@ -249,6 +249,7 @@ def run(args):
         e = next((c for c in chain if isinstance(c, TimeoutError)), e)    # the time limit, if that is what stopped it
         row.update(ok=False, error=f'{type(e).__name__}: {str(e)[:1500]}')
         import traceback; traceback.print_exc()
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)   # a second SIGTERM (or a dying loader worker) must not cost the row
     h = list(getattr(trainer, 'history', [])) if 'trainer' in locals() else []
     if h:
         times = [m['step_time'] for m in h]
@@ -260,8 +261,11 @@ def run(args):
                    gpu_peak_gib_by_step=[round(m.get('gpu_peak_gib', 0), 2) for m in h])
     stop.set()
     if 'trainer' in locals():
-        row['host_at_end'] = dict(_rss_now(), maps=_anonymous_maps(_pinned_sizes(trainer)))
-        log('host memory at the end:', json.dumps(row['host_at_end']))
+        try:
+            row['host_at_end'] = dict(_rss_now(), maps=_anonymous_maps(_pinned_sizes(trainer)))
+            log('host memory at the end:', json.dumps(row['host_at_end']))
+        except BaseException as e:   # call 15's `ref`: its loader workers died while /proc was read, and the row was lost
+            row['host_at_end_error'] = f'{type(e).__name__}: {e}'
     row.update(peak_allocated_gib=torch.cuda.max_memory_allocated(dev) / GiB if cuda else 0.0,
                peak_reserved_gib=torch.cuda.max_memory_reserved(dev) / GiB if cuda else 0.0,
                host_peak_rss_gib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / GiB,
