@@ -8,10 +8,12 @@ import json, os, struct
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch
+from .core import atomic_path
 
 # %% auto #0
-__all__ = ['LTX2_COMPONENT_PREFIXES', 'CheckpointError', 'read_safetensors_header', 'CheckpointInfo', 'inspect_checkpoint',
-           'require_components', 'random_weights_note', 'feature_extractor_module_ops', 'load_ltx2_component']
+__all__ = ['SAFETENSORS_DTYPES', 'LTX2_COMPONENT_PREFIXES', 'CheckpointError', 'read_safetensors_header', 'save_safetensors',
+           'CheckpointInfo', 'inspect_checkpoint', 'require_components', 'random_weights_note',
+           'feature_extractor_module_ops', 'load_ltx2_component']
 
 # %% ../nbs/00c_checkpoint.ipynb #d17ad2cd
 class CheckpointError(ValueError):
@@ -45,6 +47,43 @@ def read_safetensors_header(path:str|Path, # a .safetensors file
         raise CheckpointError(f'{path}: truncated: the header promises {8 + n + end:,} bytes but the file has {size:,} '
                               f'({100 * size / (8 + n + end):.0f}%): the download stopped early; download it again')
     return header, meta
+
+# %% ../nbs/00c_checkpoint.ipynb #e56fd660
+SAFETENSORS_DTYPES = {'float64': 'F64', 'float32': 'F32', 'float16': 'F16', 'bfloat16': 'BF16', 'int64': 'I64',
+                      'int32': 'I32', 'int16': 'I16', 'int8': 'I8', 'uint8': 'U8', 'bool': 'BOOL',
+                      'float8_e4m3fn': 'F8_E4M3', 'float8_e5m2': 'F8_E5M2'}   # torch dtype name -> safetensors name
+
+def _safetensors_header(specs:dict, # key -> (safetensors dtype, shape, bytes), in the order their bytes will follow
+                        metadata:dict|None=None, # str -> str: the header's "__metadata__"
+                       )->bytes: # the start of the file: 8-byte length, JSON header, space padding
+    "The start of a safetensors file whose tensors of `specs` follow it back to back, from their shapes alone."
+    header, offset = ({'__metadata__': metadata} if metadata else {}), 0
+    for key, (dtype, shape, n) in specs.items():
+        header[key] = {'dtype': dtype, 'shape': list(shape), 'data_offsets': [offset, offset + n]}
+        offset += n
+    raw = json.dumps(header, separators=(',', ':')).encode()
+    raw += b' ' * (-len(raw) % 8)
+    return struct.pack('<Q', len(raw)) + raw
+
+def _tensor_bytes(t)->'np.ndarray': # the tensor's bytes, as they follow the header
+    "A tensor's raw bytes on the host: contiguous, in the machine's (little-endian) order; only this tensor is copied."
+    return t.detach().contiguous().cpu().reshape(-1).view(torch.uint8).numpy()
+
+# %% ../nbs/00c_checkpoint.ipynb #5a6ed19a
+def save_safetensors(tensors:dict, # name -> tensor, on any device (each is copied to the host only while it is written)
+                     path:str|Path, # the .safetensors file to write (replaced atomically)
+                     metadata:dict|None=None, # str -> str, the header's "__metadata__"
+                    )->Path:
+    "Write `tensors` as a safetensors file one tensor at a time: host memory grows by the largest tensor, not the sum."
+    specs = {}
+    for k, t in tensors.items():
+        name = str(t.dtype).removeprefix('torch.')
+        if name not in SAFETENSORS_DTYPES: raise TypeError(f'{k}: dtype {t.dtype} has no safetensors name')
+        specs[k] = (SAFETENSORS_DTYPES[name], tuple(t.shape), t.numel() * t.element_size())
+    with atomic_path(path) as tmp, open(tmp, 'wb') as f:
+        f.write(_safetensors_header(specs, metadata))
+        for k, t in tensors.items(): f.write(_tensor_bytes(t))
+    return Path(path)
 
 # %% ../nbs/00c_checkpoint.ipynb #73f454f6
 LTX2_COMPONENT_PREFIXES = {   # component -> key prefixes in the single-file checkpoint

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 import torch
-from .checkpoint import CheckpointError, load_ltx2_component, read_safetensors_header, require_components
-from .core import atomic_path, return_freed_host_memory
+from .checkpoint import CheckpointError, load_ltx2_component, read_safetensors_header, require_components, save_safetensors
+from .core import return_freed_host_memory
 
 # %% auto #0
 __all__ = ['LORA_KEY_PREFIX', 'checkpoint_is_fp8', 'load_transformer', 'read_tensors', 'meta_transformer',
@@ -354,14 +354,16 @@ def _lora_layers(model)->dict:
 
 def lora_state_dict(model, # a PEFT model from `add_lora`
                     dtype=None, # dtype of the returned tensors; None: torch.bfloat16
-                   )->dict: # '{prefix}<layer>.lora_A.weight' / '.lora_B.weight' -> CPU tensor
+                    host:bool=True, # False: on the adapters' device (`save_lora` writes them one at a time from there)
+                   )->dict: # '{prefix}<layer>.lora_A.weight' / '.lora_B.weight' -> tensor (on the CPU when `host`)
     "The adapters in the ComfyUI / ltx-core layout, with alpha / rank folded into `lora_B`."
     dtype = torch.bfloat16 if dtype is None else dtype
     out = {}
     for name, layer in _lora_layers(model).items():
         a, b, s = layer.lora_A['default'].weight, layer.lora_B['default'].weight, layer.scaling['default']
-        out[f'{LORA_KEY_PREFIX}{name}.lora_A.weight'] = a.detach().float().cpu().to(dtype).contiguous()
-        out[f'{LORA_KEY_PREFIX}{name}.lora_B.weight'] = (b.detach().float().cpu() * s).to(dtype).contiguous()
+        a, b = (a.detach().cpu(), b.detach().cpu()) if host else (a.detach(), b.detach())
+        out[f'{LORA_KEY_PREFIX}{name}.lora_A.weight'] = a.to(dtype).contiguous()
+        out[f'{LORA_KEY_PREFIX}{name}.lora_B.weight'] = (b.float() * s).to(dtype).contiguous()
     return out
 
 def save_lora(model, # a PEFT model from `add_lora`
@@ -370,8 +372,7 @@ def save_lora(model, # a PEFT model from `add_lora`
               dtype=None, # dtype of the saved weights (`checkpoints.precision`); None: torch.bfloat16
               metadata:dict|None=None, # more metadata entries (values become strings)
              )->Path:
-    "Write the LoRA as a ComfyUI / ltx-core safetensors file (alpha folded into B), atomically."
-    from safetensors.torch import save_file
+    "Write the LoRA as a ComfyUI / ltx-core safetensors file (alpha folded into B), atomically, one tensor at a time."
     layers = _lora_layers(model)
     if not layers: raise ValueError('save_lora: the model has no LoRA adapters (use add_lora first)')
     first = next(iter(layers.values()))
@@ -383,8 +384,7 @@ def save_lora(model, # a PEFT model from `add_lora`
         cfg = config.model_dump(mode='json') if hasattr(config, 'model_dump') else config
         meta['training_config'] = json.dumps(cfg, default=str)
     meta.update({k: v if isinstance(v, str) else json.dumps(v, default=str) for k, v in (metadata or {}).items()})
-    with atomic_path(path) as tmp: save_file(lora_state_dict(model, dtype), str(tmp), metadata=meta)
-    return Path(path)
+    return save_safetensors(lora_state_dict(model, dtype, host=False), path, meta)
 
 # %% ../nbs/05_lora.ipynb #b9e2d865
 def read_lora(path:str|Path, # a LoRA .safetensors file

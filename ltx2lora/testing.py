@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from .core import atomic_path, atomic_write_text, encode_audio_frames
+from .checkpoint import SAFETENSORS_DTYPES, _safetensors_header, _tensor_bytes
 
 # %% auto #0
 __all__ = ['BROKEN_KINDS', 'SAMPLE_TRIGGER', 'SOUNDS', 'SAMPLE_CLIPS', 'LTX2_MODEL_VERSIONS', 'LTX2_COMPONENTS',
@@ -474,30 +475,11 @@ def _parameters_on_meta():
     finally: torch.nn.Module.register_parameter = register
 
 # %% ../nbs/00b_testing.ipynb #1de74675
-_SAFETENSORS_DTYPES = {"float64": "F64", "float32": "F32", "float16": "F16", "bfloat16": "BF16", "int64": "I64",
-                       "int32": "I32", "int16": "I16", "int8": "I8", "uint8": "U8", "bool": "BOOL"}
-
 def _tensor_spec(t, # a tensor, possibly on the meta device
                 )->tuple: # (safetensors dtype, shape, bytes) that `t` has in the file: floating tensors in bf16
     "How a tensor is stored in a full-size checkpoint: floating ones in bf16, others as they are."
     dtype = torch.bfloat16 if t.is_floating_point() else t.dtype
-    return _SAFETENSORS_DTYPES[str(dtype).removeprefix("torch.")], tuple(t.shape), t.numel() * dtype.itemsize
-
-def _safetensors_header(specs:dict, # key -> (dtype, shape, bytes), in the order their bytes will follow
-                        metadata:dict, # str -> str: the header's "__metadata__"
-                       )->bytes: # the start of the file: 8-byte length, JSON header, space padding
-    "The start of a safetensors file whose tensors of `specs` follow it back to back, from their shapes alone."
-    header, offset = {"__metadata__": metadata}, 0
-    for key, (dtype, shape, n) in specs.items():
-        header[key] = {"dtype": dtype, "shape": list(shape), "data_offsets": [offset, offset + n]}
-        offset += n
-    raw = json.dumps(header, separators=(",", ":")).encode()
-    raw += b" " * (-len(raw) % 8)
-    return struct.pack("<Q", len(raw)) + raw
-
-def _tensor_bytes(t)->np.ndarray: # the tensor's bytes, as they follow the header
-    "A tensor's raw bytes on the host: contiguous, in the machine's (little-endian) order."
-    return t.detach().contiguous().cpu().reshape(-1).view(torch.uint8).numpy()
+    return SAFETENSORS_DTYPES[str(dtype).removeprefix("torch.")], tuple(t.shape), t.numel() * dtype.itemsize
 
 # %% ../nbs/00b_testing.ipynb #f2b654e6
 def _full_size_entries(config:dict, # a checkpoint config, e.g. `ltx2_19b_config()`

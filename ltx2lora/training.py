@@ -16,7 +16,7 @@ from .config import (GUIDE_AV_TARGET_MODULES, ConfigError, ConfigProblem, Traini
                              load_config, save_config)
 from .core import (atomic_path, atomic_write_text, make_temp, progress, live_locks, FolderLockedError,
                            check_free_space, is_disk_full, DiskFullError, file_sha256, return_freed_host_memory)
-from .checkpoint import load_ltx2_component
+from .checkpoint import load_ltx2_component, save_safetensors
 from .latents import complete_samples, check_cache_hashes, load_cached_sample, resolve_device
 from .offload import BlockStreamer, block_linears, use_expandable_segments
 from .speed import compile_blocks
@@ -615,7 +615,7 @@ def write_checkpoint(output_dir:str|Path, # the run's `output_dir`
     try:
         save_lora(model, tmp/f'lora_weights_{final.name}.safetensors', config=config,
                   dtype=torch.float32 if precision == 'float32' else torch.bfloat16, metadata={'step': step})
-        adapters = {n: p.detach().float().cpu().clone() for n, p in model.named_parameters() if p.requires_grad}
+        adapters = {n: p.detach() for n, p in model.named_parameters() if p.requires_grad}   # written from where they are
         write_training_state(dict(state, step=step, adapters=adapters, rng=_rng_state()), tmp)
         old = None
         if final.exists(): old = final.rename(root/f'.{final.name}.old')
@@ -644,9 +644,9 @@ class TrainingStateError(ValueError):
     "A checkpoint's training state that cannot be read safely (a pickle, another format, a damaged file)."
 
 def _flatten_state(obj, tensors:dict, path:str='state'):
-    "The JSON-able form of `obj`; tensors and NumPy arrays go to `tensors` under their path."
+    "The JSON-able form of `obj`; tensors (where they are: written one at a time) and NumPy arrays go to `tensors`."
     if isinstance(obj, torch.Tensor):
-        tensors[path] = obj.detach().to('cpu', copy=True).contiguous(); return {'$tensor': path}
+        tensors[path] = obj.detach(); return {'$tensor': path}
     if isinstance(obj, np.ndarray):
         tensors[path] = torch.frombuffer(bytearray(np.ascontiguousarray(obj).tobytes()) or bytearray(1), dtype=torch.uint8)
         return {'$ndarray': path, 'dtype': obj.dtype.str, 'shape': list(obj.shape)}
@@ -678,12 +678,11 @@ def _unflatten_state(obj, tensors:dict):
 def write_training_state(state:dict, # nested dicts/lists/tuples of tensors, NumPy arrays and plain values
                          folder:str|Path, # gets training_state.json and training_state.safetensors
                         ):
-    "Write `state` as safetensors (the tensors) + JSON (the rest): files that cannot run code when read."
-    from safetensors.torch import save_file
+    "Write `state` as safetensors (the tensors, one at a time) + JSON (the rest): files that cannot run code when read."
     tensors = {}
     doc = {'format': STATE_FORMAT, 'version': 1, 'state': _flatten_state(state, tensors)}
     folder = Path(folder)
-    with atomic_path(folder/'training_state.safetensors') as tmp: save_file(tensors, str(tmp))
+    save_safetensors(tensors, folder/'training_state.safetensors')   # GPU tensors reach the host one at a time
     doc['sha256'] = {f.name: file_sha256(f) for f in sorted(folder.glob('*.safetensors'))}   # the LoRA file too
     atomic_write_text(folder/'training_state.json', json.dumps(doc))
 
