@@ -42,8 +42,8 @@ PROMPT_TOKENS = 200   # real tokens of the prompt; the rest of the 1024 is left 
 
 
 def vae_config(tiny:bool)->dict:
-    "The checkpoint config: tiny, or LTX-2 19B's (`ltx2lora.testing.ltx2_19b_config`; VAE block lists as publicly reported)."
-    import ltx2lora.testing as t
+    "The checkpoint config: tiny, or LTX-2 19B's (`ltx2lora.fixtures.ltx2_19b_config`; VAE block lists as publicly reported)."
+    import ltx2lora.fixtures as t
     if tiny: return t.tiny_ltx2_config('2')
     if hasattr(t, 'ltx2_19b_config'): return t.ltx2_19b_config()
     cfg = t.tiny_ltx2_config('2')    # the same values, for a checkout without ltx2_19b_config

@@ -67,7 +67,7 @@ def _parse(s):
 
 def build_model(args, device):
     from ltx_core.model.transformer import LTXModelConfigurator
-    from ltx2lora.testing import ltx2_19b_config, tiny_ltx2_config
+    from ltx2lora.fixtures import ltx2_19b_config, tiny_ltx2_config
     cfg = tiny_ltx2_config('2') if args.tiny else ltx2_19b_config()
     with torch.device('meta'): m = LTXModelConfigurator.from_config(cfg)
     m = m.to_empty(device=device).to(torch.bfloat16)

@@ -73,7 +73,7 @@ def main():
     ap.add_argument('--time-budget', type=float, default=540)
     args = ap.parse_args()
     t_start = time.time()
-    from ltx2lora.testing import ltx2_19b_config, tiny_ltx2_config
+    from ltx2lora.fixtures import ltx2_19b_config, tiny_ltx2_config
     from ltx2lora.offload import plan_offload, BlockStreamer
     from ltx2lora.placement import check_host_ram, plan_sampling, token_counts
     from ltx2lora.inference import (TextContexts, sample_latents, parse_video_dims,

@@ -33,13 +33,13 @@ def _set(cfg:dict, dotted:str, value):
 
 
 def prepare(args):
-    from ltx2lora.testing import write_full_size_fixtures, write_tiny_gemma
+    from ltx2lora.fixtures import write_full_size_fixtures, write_tiny_gemma
     import torch
     out = Path(args.dir); t0 = time.time()
     w, h, f = (int(v) for v in args.bucket.split('x'))
     config = None
     if args.tiny:                      # the small stand-in: the same code path on the CPU, in seconds
-        from ltx2lora.testing import tiny_ltx2_config
+        from ltx2lora.fixtures import tiny_ltx2_config
         config = tiny_ltx2_config('2' if args.version == '19b' else '2.3')
     made = write_full_size_fixtures(out, args.version, (w, h, f), args.samples, config=config, show_progress=False,
                                     text_tokens=128 if args.tiny else 1024)

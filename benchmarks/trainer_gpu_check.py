@@ -6,7 +6,7 @@ import sys, tempfile, time, math
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch
-from ltx2lora.testing import write_tiny_checkpoint
+from ltx2lora.fixtures import write_tiny_checkpoint
 from ltx2lora.training import LoraTrainer
 
 def synthetic_cache(root, audio_dim):

@@ -19,7 +19,7 @@ def _check(args)->int:
     from ltx2lora.dataset import check
     if args.sample:
         if args.path: return _usage(args, 'give either PATH or --sample DIR, not both')
-        from ltx2lora.testing import write_sample_dataset
+        from ltx2lora.fixtures import write_sample_dataset
         path = write_sample_dataset(args.sample)
         if not args.json: print(f'wrote a sample dataset with deliberate problems: {path}')
     elif args.path: path = Path(args.path)
@@ -183,7 +183,7 @@ def _fixtures(args)->int:
     if args.full_size: return _full_size_fixtures(args)
     given = [f'--{k.replace("_", "-")}' for k in ('bucket', 'samples', 'device', 'seed', 'config_json') if getattr(args, k) is not None]
     if given: return _usage(args, f'{", ".join(given)}: only with --full-size 19b|2.3')
-    from ltx2lora.testing import write_fixtures
+    from ltx2lora.fixtures import write_fixtures
     out = write_fixtures(args.dir)
     for k, v in out.items(): print(f'{k:18} {v}')
     return 0
@@ -203,7 +203,7 @@ def _fault(args, error:BaseException|str)->int:
 def _full_size_fixtures(args)->int:
     "`fixtures --full-size`: a random checkpoint of real size and a synthetic latent cache for it, then what to train with."
     import yaml
-    from ltx2lora.testing import write_full_size_fixtures
+    from ltx2lora.fixtures import write_full_size_fixtures
     from ltx2lora.checkpoint import inspect_checkpoint
     from ltx2lora.dataset import parse_buckets
     try:

@@ -11,7 +11,7 @@ from .config import GUIDE_AV_TARGET_MODULES, save_config
 from .dataset import check
 from .latents import preprocess
 from .training import LoraTrainer
-from .testing import (tiny_ltx2_config, build_tiny_components, save_ltx2_checkpoint, write_valid_dataset,
+from .fixtures import (tiny_ltx2_config, build_tiny_components, save_ltx2_checkpoint, write_valid_dataset,
                               write_tiny_gemma)   # the demo is made of the test fixtures: synthetic clips, tiny models
 
 # %% auto #0
@@ -19,7 +19,7 @@ __all__ = ['DEMO_TARGET_MODULES', 'demo_model_config', 'write_demo_checkpoint', 
 
 # %% ../nbs/06b_demo.ipynb #36964dd0
 def demo_model_config(width:int=128, # video and audio stream width (heads of 32)
-                     )->dict: # an LTX-2 checkpoint config (`ltx2lora.testing.tiny_ltx2_config` with wider streams)
+                     )->dict: # an LTX-2 checkpoint config (`ltx2lora.fixtures.tiny_ltx2_config` with wider streams)
     "The tiny LTX-2 config with video and audio streams as wide as the 128 latent channels, for the demo."
     cfg = tiny_ltx2_config('2')
     heads = width // 32
