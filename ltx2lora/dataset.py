@@ -146,6 +146,7 @@ def media_problems(info:MediaInfo, # what `probe` found
 class DatasetEntry:
     "One line of dataset.jsonl: the clip's `media_path` as written, its resolved `path`, and its `prompt`."
     line:int; media_path:str; path:Path; prompt:str|None
+    reference:Path|None = None   # the reference video (IC-LoRA), resolved, when the dataset names one
 
 def _resolve_media(root:Path, media_path:str)->tuple[Path, str|None]:
     p = Path(media_path)
@@ -155,6 +156,7 @@ def _resolve_media(root:Path, media_path:str)->tuple[Path, str|None]:
     return full, None
 
 def read_dataset(path:str|Path, # dataset.jsonl (or .json with a list of objects)
+                 reference_column:str|None=None, # IC-LoRA: the key naming each clip's reference video (e.g. reference_path)
                 )->tuple[list[DatasetEntry], list[tuple[str, Problem]]]: # entries, and (where, problem) for bad lines
     "Read a dataset file; bad lines become problems naming the line, the rest goes on."
     path = Path(path)
@@ -189,8 +191,22 @@ def read_dataset(path:str|Path, # dataset.jsonl (or .json with a list of objects
         if media in seen:
             problems.append((where, Problem('warning', 'duplicate', f'line {i} repeats "{media}" (first on line {seen[media]})', 'remove one of the lines')))
         seen.setdefault(media, i)
-        entries.append(DatasetEntry(i, media, full, prompt))
+        ref, bad = _reference_of(root, row, reference_column, i) if reference_column else (None, None)
+        if bad: problems.append((where, bad)); continue
+        entries.append(DatasetEntry(i, media, full, prompt, ref))
     return entries, problems
+
+# %% ../nbs/01_dataset.ipynb #e38b6cad
+def _reference_of(root:Path, row:dict, column:str, line:int)->tuple: # (resolved path or None, Problem or None)
+    "The reference video a dataset line names in `column`, or the problem with it."
+    ref = row.get(column)
+    if not isinstance(ref, str) or not ref.strip():
+        return None, Problem('error', 'missing_key', f'line {line} has no reference video in "{column}" (has {sorted(row)})',
+                             f'give every line "{column}": the path of its reference video, or choose the column with --reference-column')
+    full, escape = _resolve_media(root, ref)
+    if escape: return None, Problem('error', 'outside', f'line {line}: reference {escape}',
+                                    'move the reference video into the dataset folder and give its path relative to the jsonl')
+    return full, None
 
 # %% ../nbs/01_dataset.ipynb #845c5dce
 @dataclass
