@@ -343,6 +343,7 @@ def reference_downscale_factor(target_hw:tuple, # (H', W') of the clip's latents
     return h // rh
 
 def dataset_reference_factor(dataset:CachedDataset, # a `CachedDataset` (with_reference for IC-LoRA)
+                             validation:int|None=None, # `validation.reference_downscale_factor` when validation runs: must agree
                             )->int|None: # the one factor of every sample; None without references
     "The reference downscale factor shared by every cached sample (an error when they differ)."
     if not dataset.with_reference: return None
@@ -352,7 +353,11 @@ def dataset_reference_factor(dataset:CachedDataset, # a `CachedDataset` (with_re
         raise ValueError(f'{dataset.root}: the samples\' references are downscaled by different factors '
                          f'({", ".join(f"{f} in {s}" for f, s in sorted(found.items()))}); preprocess them again with one '
                          '--reference-downscale-factor (the LoRA file records one)')
-    return next(iter(found))
+    f = next(iter(found))
+    if validation is not None and validation != f:
+        raise ConfigError([ConfigProblem('validation.reference_downscale_factor', f'the cached references are downscaled by {f}; '
+                          f'validation would read its reference videos at 1/{validation}: set it to {f}', validation)], 'the config')
+    return f
 
 # %% ../nbs/06_training.ipynb #87cbf696
 def prepare_reference_inputs(batch:dict, # collated: {"latents", "reference_latents", "conditions"}
@@ -875,7 +880,8 @@ class LoraTrainer:
                                      channels={'latents': base.patchify_proj.in_features,
                                                'audio_latents': base.audio_patchify_proj.in_features},
                                      with_reference=st.name == 'video_to_video')
-        self.reference_downscale_factor = dataset_reference_factor(self.dataset)   # IC-LoRA; None otherwise
+        self.reference_downscale_factor = dataset_reference_factor(   # IC-LoRA; None otherwise
+            self.dataset, cfg.validation.reference_downscale_factor if cfg.validation.interval else None)
         self.batches = BucketBatchSampler(self.dataset.buckets, opt.batch_size, seed=cfg.seed)
         self._name_untrained()                           # before anything heavy is loaded
         self.streamer = self.compiled = None
