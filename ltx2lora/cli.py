@@ -71,7 +71,8 @@ def _preprocess(args)->int:
                              load_text_encoder_in_8bit=args.load_text_encoder_in_8bit, vae_tiling=args.vae_tiling,
                              silence_for_missing_audio=args.silence_for_missing_audio, lora_trigger=args.lora_trigger,
                              max_text_length=args.max_text_length, text_batch_size=args.text_batch_size, force=args.force,
-                             shard=args.shard)
+                             shard=args.shard, reference_column=args.reference_column,
+                             reference_downscale_factor=args.reference_downscale_factor)
     except (CheckpointError, ValueError, FileNotFoundError) as e: return _usage(args, str(e))
     except (FolderLockedError, DiskFullError) as e: return _fault(args, e)
     except Exception as e:
@@ -167,7 +168,7 @@ def _sample(args)->int:
                      lora_paths=args.lora_path, lora_strength=args.lora_strength, negative_prompt=args.negative_prompt,
                      seed=args.seed, video_dims=args.video_dims, frame_rate=args.frame_rate, inference_steps=args.inference_steps,
                      guidance_scale=args.guidance_scale, stg_scale=args.stg_scale, stg_blocks=args.stg_blocks,
-                     stg_mode=args.stg_mode, image=args.image, compare=args.compare, generate_audio=not args.no_audio,
+                     stg_mode=args.stg_mode, image=args.image, reference=args.reference, compare=args.compare, generate_audio=not args.no_audio,
                      vram_budget_gb=args.vram_budget_gb, batch_guidance=args.batch_guidance or None, device=args.device)
     except CheckpointError as e: return _fault(args, e)
     except (ValueError, FileNotFoundError) as e: return _usage(args, str(e))
@@ -281,7 +282,11 @@ def _add_preprocess(sub):
     pp.add_argument('--output-dir', dest='output_dir', help=argparse.SUPPRESS)      # the official script's name
     pp.add_argument('--no-audio', action='store_true', help='video-only training: cache no audio latents')
     pp.add_argument('--with-audio', action='store_true', help=argparse.SUPPRESS)    # the guide's flag: audio is the default now
-    pp.add_argument('--only', choices=('videos', 'audio', 'captions'), help='run one of the guide\'s three steps only')
+    pp.add_argument('--only', choices=('videos', 'audio', 'captions', 'references'), help='run one of the guide\'s three steps only (or the IC-LoRA references)')
+    pp.add_argument('--reference-column', metavar='KEY', help='IC-LoRA: the dataset key naming each clip\'s reference video '
+                    '(e.g. reference_path); its latents go to reference_latents/')
+    pp.add_argument('--reference-downscale-factor', type=int, default=1, metavar='N', help='IC-LoRA: encode the references at '
+                    '1/N of the bucket\'s width and height (N > 1: one bucket, W/N and H/N multiples of 32)')
     pp.add_argument('--device', default='auto'); pp.add_argument('--load-text-encoder-in-8bit', action='store_true')
     pp.add_argument('--vae-tiling', action='store_true', help='tiled video encoding (704x384x97 in 24 GB)')
     pp.add_argument('--silence-for-missing-audio', action='store_true', help='encode silence for clips without audio instead of skipping them')
@@ -332,6 +337,7 @@ def _add_sample(sub):
     sp.add_argument('--seed', type=int); sp.add_argument('--video-dims', metavar='WxHxF'); sp.add_argument('--frame-rate', type=float)
     sp.add_argument('--inference-steps', type=int); sp.add_argument('--guidance-scale', type=float); sp.add_argument('--stg-scale', type=float)
     sp.add_argument('--stg-blocks', type=int, nargs='+'); sp.add_argument('--stg-mode', choices=('stg_av', 'stg_v'), default='stg_av')
+    sp.add_argument('--reference', metavar='VIDEO', help='IC-LoRA: the reference video (read at 1/n of --video-dims, n from the LoRA file)')
     sp.add_argument('--image', help='first-frame image'); sp.add_argument('--compare', action='store_true', help='one sample per LoRA and one without, side by side')
     sp.add_argument('--no-audio', action='store_true'); sp.add_argument('--vram-budget-gb', type=float, help='stream block weights to fit this much GPU memory')
     sp.add_argument('--batch-guidance', action='store_true'); sp.add_argument('--device', default='auto')

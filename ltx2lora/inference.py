@@ -888,6 +888,7 @@ def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
     loras = lora_specs(lora_paths, lora_strength)
     negative_prompt = negative_prompt or DEFAULT_NEGATIVE_PROMPT
     if reference is not None and compare: raise ValueError('--reference with --compare is not supported; sample each LoRA alone')
+    if reference is not None and not Path(reference).is_file(): raise FileNotFoundError(f'{reference}: reference video not found')
     if compare:
         out = Path(output_path)
         out = out.with_suffix('') if out.suffix else out
