@@ -358,6 +358,31 @@ def _add_fixtures(sub):
     x.add_argument('--config-json', help=argparse.SUPPRESS)   # a checkpoint config instead of the real sizes (tests)
     x.set_defaults(func=_fixtures, parser=x)
 
+# %% ../nbs/08_cli.ipynb #afc156ab
+def _references(args)->int:
+    from ltx2lora.dataset import make_references
+    from ltx2lora.core import DependencyError
+    if not Path(args.dataset).is_file(): return _usage(args, f'{args.dataset}: dataset file not found')
+    try:
+        res = make_references(args.dataset, control=args.control, column=args.column, folder=args.folder, output=args.out,
+                              low=args.low, high=args.high, force=args.force)
+    except (DependencyError, ValueError) as e: return _usage(args, str(e))
+    for media, why in res['failed'].items(): print(f'failed   {media}: {why}')
+    print(f'{len(res["written"])} written, {len(res["kept"])} kept, {len(res["failed"])} failed -> {res["dataset"]} '
+          f'(column {args.column}; next: ltx2lora preprocess ... --reference-column {args.column})')
+    return 0 if not res['failed'] else 1
+
+def _add_references(sub):
+    r = sub.add_parser('references', help='IC-LoRA: write a reference video per clip (Canny edges) and name it in the dataset')
+    r.add_argument('dataset', metavar='DATASET', help='dataset.jsonl (updated in place unless --out)')
+    r.add_argument('--control', choices=('canny',), default='canny', help='the control to make (depth, pose: a function in Python)')
+    r.add_argument('--column', default='reference_path', help='the key naming each reference video (preprocess --reference-column)')
+    r.add_argument('--folder', default='references', help='where the reference videos go, inside the dataset folder')
+    r.add_argument('--out', metavar='JSONL', help='write the dataset with the column here instead of updating DATASET')
+    r.add_argument('--low', type=int, default=100, help='Canny low threshold'); r.add_argument('--high', type=int, default=200, help='Canny high threshold')
+    r.add_argument('--force', action='store_true', help='remake reference videos that exist')
+    r.set_defaults(func=_references, parser=r)
+
 # %% ../nbs/08_cli.ipynb #cd467dd7
 _HELP = {   # (command, option) -> help, for the options whose line above says too little
     ('caption', 'video_dir'): 'folder of clips to caption (searched recursively)',
@@ -408,7 +433,7 @@ def build_parser()->argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='ltx2lora', description='Train LTX-2 audio-video LoRAs: one subcommand per stage.')
     p.add_argument('--version', action='version', version=f'ltx2lora {__version__}')
     sub = p.add_subparsers(dest='command', metavar='COMMAND')
-    for add in (_add_check, _add_conform, _add_caption, _add_preprocess, _add_verify, _add_preview, _add_train, _add_demo,
+    for add in (_add_check, _add_conform, _add_references, _add_caption, _add_preprocess, _add_verify, _add_preview, _add_train, _add_demo,
                 _add_sample, _add_fixtures): add(sub)
     _document(sub)
     return p
