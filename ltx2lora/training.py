@@ -1280,7 +1280,7 @@ def placement(self:LoraTrainer, device:str|None=None, # default: the trainer's d
     return plan_training(self.model, self.connectors, self.params, self.cfg.acceleration, self.cfg.optimization,
                          device or self.device, vt, at, buckets=len(set(self.dataset.buckets)),
                          validation_bytes=self._validation_bytes(), extra_slack=extra_slack,
-                         per_token_timesteps=self.cfg.training_strategy.first_frame_conditioning_p > 0,
+                         per_token_timesteps=self.cfg.training_strategy.first_frame_conditioning_p > 0 or self.dataset.with_reference,
                          host_ram=self._host_ram() if str(device or self.device).startswith('cuda') else None)
 
 @patch
