@@ -26,7 +26,7 @@ def _check(args)->int:
     else: return _usage(args, 'give a dataset.jsonl or a folder of videos (or --sample DIR)')
     if not path.exists(): return _usage(args, f'{path} does not exist')
     report = check(path, with_audio=not args.no_audio, min_duration=args.min_duration, decode=not args.no_decode,
-                   show_progress=not args.json)
+                   show_progress=not args.json, reference_column=args.reference_column)
     print(json.dumps(report.to_dict(), indent=2) if args.json else report)
     if not args.json and not report.ok:
         print(f'\nfix the errors above, or let `ltx2lora conform {path} --out NEW_FOLDER [--buckets WxHxF]` write fixed copies')
@@ -237,6 +237,7 @@ def _add_check(sub):
     c.add_argument('--no-audio', action='store_true', help='the dataset is for video-only training: no audio rules')
     c.add_argument('--min-duration', type=float, default=5.0, metavar='S', help='warn below this many seconds (default 5)')
     c.add_argument('--no-decode', action='store_true', help="trust the container's frame count instead of decoding (faster, misses cut-off files)")
+    c.add_argument('--reference-column', metavar='KEY', help='IC-LoRA: also check the reference video each line names in KEY')
     c.add_argument('--json', action='store_true', help='machine-readable output')
     c.set_defaults(func=_check, parser=c)
 

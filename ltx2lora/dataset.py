@@ -290,6 +290,7 @@ def check(source:str|Path, # dataset.jsonl, or a folder of videos
           min_duration:float=5.0, # warn below this duration in seconds
           decode:bool=True, # decode every frame (exact counts, cut-off files, variable frame rate)
           show_progress:bool=True,
+          reference_column:str|None=None, # IC-LoRA: also check each line's reference video (named in this key)
          )->CheckReport:
     "Check every clip (and every line of a jsonl) against LTX-2's rules; never stops at the first problem."
     source = Path(source)
@@ -298,7 +299,7 @@ def check(source:str|Path, # dataset.jsonl, or a folder of videos
         items = [(str(p.relative_to(source)), p, None) for p in _media_files(source)]
         if not items: report.files.append(FileReport(source.name, problems=[Problem('error', 'empty', f'no video files in {source}', f'put clips ({", ".join(VIDEO_EXTENSIONS[:5])}, ...) in it')]))
     else:
-        entries, bad = read_dataset(source)
+        entries, bad = read_dataset(source, reference_column=reference_column)
         report.files += [FileReport(where, problems=[p]) for where, p in bad]
         items = [(e.media_path, e.path, e) for e in entries]
     for media_path, path, entry in progress(items, desc='checking', disable=not show_progress or None):
@@ -311,8 +312,16 @@ def check(source:str|Path, # dataset.jsonl, or a folder of videos
             fr.problems.append(Problem('warning', 'empty_prompt', 'empty prompt', 'caption the clip (`ltx2lora caption`)'))
         elif entry is not None:
             fr.problems += caption_problems(entry.prompt)
+        if entry is not None and entry.reference is not None: fr.problems += _reference_problems(entry.reference, decode)
         report.files.append(fr)
     return report
+
+# %% ../nbs/01_dataset.ipynb #a959d526
+def _reference_problems(reference:Path, decode:bool=True)->list[Problem]:
+    "The problems of an IC-LoRA reference video: missing or unreadable, named."
+    try: probe(reference, decode=decode)
+    except MediaError as e: return [Problem('error', 'reference', f'reference video {reference}: {e.reason}', e.fix)]
+    return []
 
 # %% ../nbs/01_dataset.ipynb #4b1ad6c7
 def first_frame(path:str|Path, # video file
