@@ -22,6 +22,7 @@ min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), cfg['license'])
 dev_requirements = _reqs('dev_requirements')
 gpu_requirements = _reqs('gpu_requirements')
+references_requirements = _reqs('references_requirements')   # Canny reference videos for IC-LoRA (OpenCV)
 
 setuptools.setup(
     name=cfg['lib_name'],
@@ -35,7 +36,7 @@ setuptools.setup(
     packages=setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
     include_package_data=True,
     install_requires=requirements,
-    extras_require={'dev': dev_requirements, 'gpu': gpu_requirements},
+    extras_require={'dev': dev_requirements, 'gpu': gpu_requirements, 'references': references_requirements},
     dependency_links=cfg.get('dep_links', '').split(),
     python_requires='>=' + cfg['min_python'],
     long_description=open('README.md', encoding='utf-8').read(),

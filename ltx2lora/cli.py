@@ -26,7 +26,7 @@ def _check(args)->int:
     else: return _usage(args, 'give a dataset.jsonl or a folder of videos (or --sample DIR)')
     if not path.exists(): return _usage(args, f'{path} does not exist')
     report = check(path, with_audio=not args.no_audio, min_duration=args.min_duration, decode=not args.no_decode,
-                   show_progress=not args.json)
+                   show_progress=not args.json, reference_column=args.reference_column)
     print(json.dumps(report.to_dict(), indent=2) if args.json else report)
     if not args.json and not report.ok:
         print(f'\nfix the errors above, or let `ltx2lora conform {path} --out NEW_FOLDER [--buckets WxHxF]` write fixed copies')
@@ -71,7 +71,8 @@ def _preprocess(args)->int:
                              load_text_encoder_in_8bit=args.load_text_encoder_in_8bit, vae_tiling=args.vae_tiling,
                              silence_for_missing_audio=args.silence_for_missing_audio, lora_trigger=args.lora_trigger,
                              max_text_length=args.max_text_length, text_batch_size=args.text_batch_size, force=args.force,
-                             shard=args.shard)
+                             shard=args.shard, reference_column=args.reference_column,
+                             reference_downscale_factor=args.reference_downscale_factor)
     except (CheckpointError, ValueError, FileNotFoundError) as e: return _usage(args, str(e))
     except (FolderLockedError, DiskFullError) as e: return _fault(args, e)
     except Exception as e:
@@ -167,7 +168,7 @@ def _sample(args)->int:
                      lora_paths=args.lora_path, lora_strength=args.lora_strength, negative_prompt=args.negative_prompt,
                      seed=args.seed, video_dims=args.video_dims, frame_rate=args.frame_rate, inference_steps=args.inference_steps,
                      guidance_scale=args.guidance_scale, stg_scale=args.stg_scale, stg_blocks=args.stg_blocks,
-                     stg_mode=args.stg_mode, image=args.image, compare=args.compare, generate_audio=not args.no_audio,
+                     stg_mode=args.stg_mode, image=args.image, reference=args.reference, compare=args.compare, generate_audio=not args.no_audio,
                      vram_budget_gb=args.vram_budget_gb, batch_guidance=args.batch_guidance or None, device=args.device)
     except CheckpointError as e: return _fault(args, e)
     except (ValueError, FileNotFoundError) as e: return _usage(args, str(e))
@@ -236,6 +237,7 @@ def _add_check(sub):
     c.add_argument('--no-audio', action='store_true', help='the dataset is for video-only training: no audio rules')
     c.add_argument('--min-duration', type=float, default=5.0, metavar='S', help='warn below this many seconds (default 5)')
     c.add_argument('--no-decode', action='store_true', help="trust the container's frame count instead of decoding (faster, misses cut-off files)")
+    c.add_argument('--reference-column', metavar='KEY', help='IC-LoRA: also check the reference video each line names in KEY')
     c.add_argument('--json', action='store_true', help='machine-readable output')
     c.set_defaults(func=_check, parser=c)
 
@@ -281,7 +283,11 @@ def _add_preprocess(sub):
     pp.add_argument('--output-dir', dest='output_dir', help=argparse.SUPPRESS)      # the official script's name
     pp.add_argument('--no-audio', action='store_true', help='video-only training: cache no audio latents')
     pp.add_argument('--with-audio', action='store_true', help=argparse.SUPPRESS)    # the guide's flag: audio is the default now
-    pp.add_argument('--only', choices=('videos', 'audio', 'captions'), help='run one of the guide\'s three steps only')
+    pp.add_argument('--only', choices=('videos', 'audio', 'captions', 'references'), help='run one of the guide\'s three steps only (or the IC-LoRA references)')
+    pp.add_argument('--reference-column', metavar='KEY', help='IC-LoRA: the dataset key naming each clip\'s reference video '
+                    '(e.g. reference_path); its latents go to reference_latents/')
+    pp.add_argument('--reference-downscale-factor', type=int, default=1, metavar='N', help='IC-LoRA: encode the references at '
+                    '1/N of the bucket\'s width and height (N > 1: one bucket, W/N and H/N multiples of 32)')
     pp.add_argument('--device', default='auto'); pp.add_argument('--load-text-encoder-in-8bit', action='store_true')
     pp.add_argument('--vae-tiling', action='store_true', help='tiled video encoding (704x384x97 in 24 GB)')
     pp.add_argument('--silence-for-missing-audio', action='store_true', help='encode silence for clips without audio instead of skipping them')
@@ -332,6 +338,7 @@ def _add_sample(sub):
     sp.add_argument('--seed', type=int); sp.add_argument('--video-dims', metavar='WxHxF'); sp.add_argument('--frame-rate', type=float)
     sp.add_argument('--inference-steps', type=int); sp.add_argument('--guidance-scale', type=float); sp.add_argument('--stg-scale', type=float)
     sp.add_argument('--stg-blocks', type=int, nargs='+'); sp.add_argument('--stg-mode', choices=('stg_av', 'stg_v'), default='stg_av')
+    sp.add_argument('--reference', metavar='VIDEO', help='IC-LoRA: the reference video (read at 1/n of --video-dims, n from the LoRA file)')
     sp.add_argument('--image', help='first-frame image'); sp.add_argument('--compare', action='store_true', help='one sample per LoRA and one without, side by side')
     sp.add_argument('--no-audio', action='store_true'); sp.add_argument('--vram-budget-gb', type=float, help='stream block weights to fit this much GPU memory')
     sp.add_argument('--batch-guidance', action='store_true'); sp.add_argument('--device', default='auto')
@@ -351,6 +358,31 @@ def _add_fixtures(sub):
     x.add_argument('--seed', type=int, help='with --full-size: seed of the weights and latents (default 0)')
     x.add_argument('--config-json', help=argparse.SUPPRESS)   # a checkpoint config instead of the real sizes (tests)
     x.set_defaults(func=_fixtures, parser=x)
+
+# %% ../nbs/08_cli.ipynb #afc156ab
+def _references(args)->int:
+    from ltx2lora.dataset import make_references
+    from ltx2lora.core import DependencyError
+    if not Path(args.dataset).is_file(): return _usage(args, f'{args.dataset}: dataset file not found')
+    try:
+        res = make_references(args.dataset, control=args.control, column=args.column, folder=args.folder, output=args.out,
+                              low=args.low, high=args.high, force=args.force)
+    except (DependencyError, ValueError) as e: return _usage(args, str(e))
+    for media, why in res['failed'].items(): print(f'failed   {media}: {why}')
+    print(f'{len(res["written"])} written, {len(res["kept"])} kept, {len(res["failed"])} failed -> {res["dataset"]} '
+          f'(column {args.column}; next: ltx2lora preprocess ... --reference-column {args.column})')
+    return 0 if not res['failed'] else 1
+
+def _add_references(sub):
+    r = sub.add_parser('references', help='IC-LoRA: write a reference video per clip (Canny edges) and name it in the dataset')
+    r.add_argument('dataset', metavar='DATASET', help='dataset.jsonl (updated in place unless --out)')
+    r.add_argument('--control', choices=('canny',), default='canny', help='the control to make (depth, pose: a function in Python)')
+    r.add_argument('--column', default='reference_path', help='the key naming each reference video (preprocess --reference-column)')
+    r.add_argument('--folder', default='references', help='where the reference videos go, inside the dataset folder')
+    r.add_argument('--out', metavar='JSONL', help='write the dataset with the column here instead of updating DATASET')
+    r.add_argument('--low', type=int, default=100, help='Canny low threshold'); r.add_argument('--high', type=int, default=200, help='Canny high threshold')
+    r.add_argument('--force', action='store_true', help='remake reference videos that exist')
+    r.set_defaults(func=_references, parser=r)
 
 # %% ../nbs/08_cli.ipynb #cd467dd7
 _HELP = {   # (command, option) -> help, for the options whose line above says too little
@@ -402,7 +434,7 @@ def build_parser()->argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='ltx2lora', description='Train LTX-2 audio-video LoRAs: one subcommand per stage.')
     p.add_argument('--version', action='version', version=f'ltx2lora {__version__}')
     sub = p.add_subparsers(dest='command', metavar='COMMAND')
-    for add in (_add_check, _add_conform, _add_caption, _add_preprocess, _add_verify, _add_preview, _add_train, _add_demo,
+    for add in (_add_check, _add_conform, _add_references, _add_caption, _add_preprocess, _add_verify, _add_preview, _add_train, _add_demo,
                 _add_sample, _add_fixtures): add(sub)
     _document(sub)
     return p

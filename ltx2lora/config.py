@@ -14,6 +14,7 @@ import dataclasses, difflib, inspect, json, os, textwrap, types
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 import yaml
+from fastcore.basics import patch
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationError,
                       field_validator, model_validator)
 from pydantic_core import PydanticCustomError
@@ -223,6 +224,18 @@ def _strategy_name(v)->str|None:
 
 TrainingStrategy = Annotated[Union[tuple(Annotated[c, Tag(n)] for n, c in STRATEGIES.items())],
                              Discriminator(_strategy_name)]
+
+# %% ../nbs/00_config.ipynb #62afefc2
+@patch(as_prop=True)
+def with_audio(self:VideoToVideoConfig)->bool:
+    "IC-LoRA trains the video stream only (official ltx-trainer 1.0.0): never audio."
+    return False
+
+@patch(as_prop=True)
+def audio_loss_weight(self:VideoToVideoConfig)->float: return 1.0   # no audio loss to weigh
+
+@patch(as_prop=True)
+def independent_audio_sigma(self:VideoToVideoConfig)->bool: return False   # no audio σ
 
 # %% ../nbs/00_config.ipynb #4f4f23d7
 class OptimizationConfig(_Section):

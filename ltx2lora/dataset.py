@@ -8,16 +8,17 @@ import json, math, os
 from dataclasses import dataclass, field, asdict
 from fractions import Fraction
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 import numpy as np
-from .core import atomic_path, atomic_write_json, atomic_write_text, progress, encode_audio_frames, Problem
+from .core import (atomic_path, atomic_write_json, atomic_write_text, progress, encode_audio_frames, Problem,
+                           DependencyError)
 from .captions import caption_problems
 
 # %% auto #0
 __all__ = ['VIDEO_EXTENSIONS', 'MediaError', 'AudioInfo', 'MediaInfo', 'probe', 'valid_frame_count', 'media_problems',
            'DatasetEntry', 'read_dataset', 'FileReport', 'CheckReport', 'check', 'first_frame', 'show_thumbnails',
            'Bucket', 'parse_buckets', 'choose_bucket', 'ConformRecord', 'fit_frame', 'read_audio', 'conform_clip',
-           'conform']
+           'conform', 'canny_edges', 'make_reference_video', 'make_references']
 
 # %% ../nbs/01_dataset.ipynb #51d0dc63
 VIDEO_EXTENSIONS = ('.mp4', '.mov', '.mkv', '.avi', '.webm', '.m4v', '.mpg', '.mpeg', '.wmv', '.flv', '.ts', '.gif')
@@ -146,6 +147,7 @@ def media_problems(info:MediaInfo, # what `probe` found
 class DatasetEntry:
     "One line of dataset.jsonl: the clip's `media_path` as written, its resolved `path`, and its `prompt`."
     line:int; media_path:str; path:Path; prompt:str|None
+    reference:Path|None = None   # the reference video (IC-LoRA), resolved, when the dataset names one
 
 def _resolve_media(root:Path, media_path:str)->tuple[Path, str|None]:
     p = Path(media_path)
@@ -155,6 +157,7 @@ def _resolve_media(root:Path, media_path:str)->tuple[Path, str|None]:
     return full, None
 
 def read_dataset(path:str|Path, # dataset.jsonl (or .json with a list of objects)
+                 reference_column:str|None=None, # IC-LoRA: the key naming each clip's reference video (e.g. reference_path)
                 )->tuple[list[DatasetEntry], list[tuple[str, Problem]]]: # entries, and (where, problem) for bad lines
     "Read a dataset file; bad lines become problems naming the line, the rest goes on."
     path = Path(path)
@@ -189,8 +192,22 @@ def read_dataset(path:str|Path, # dataset.jsonl (or .json with a list of objects
         if media in seen:
             problems.append((where, Problem('warning', 'duplicate', f'line {i} repeats "{media}" (first on line {seen[media]})', 'remove one of the lines')))
         seen.setdefault(media, i)
-        entries.append(DatasetEntry(i, media, full, prompt))
+        ref, bad = _reference_of(root, row, reference_column, i) if reference_column else (None, None)
+        if bad: problems.append((where, bad)); continue
+        entries.append(DatasetEntry(i, media, full, prompt, ref))
     return entries, problems
+
+# %% ../nbs/01_dataset.ipynb #e38b6cad
+def _reference_of(root:Path, row:dict, column:str, line:int)->tuple: # (resolved path or None, Problem or None)
+    "The reference video a dataset line names in `column`, or the problem with it."
+    ref = row.get(column)
+    if not isinstance(ref, str) or not ref.strip():
+        return None, Problem('error', 'missing_key', f'line {line} has no reference video in "{column}" (has {sorted(row)})',
+                             f'give every line "{column}": the path of its reference video, or choose the column with --reference-column')
+    full, escape = _resolve_media(root, ref)
+    if escape: return None, Problem('error', 'outside', f'line {line}: reference {escape}',
+                                    'move the reference video into the dataset folder and give its path relative to the jsonl')
+    return full, None
 
 # %% ../nbs/01_dataset.ipynb #845c5dce
 @dataclass
@@ -273,6 +290,7 @@ def check(source:str|Path, # dataset.jsonl, or a folder of videos
           min_duration:float=5.0, # warn below this duration in seconds
           decode:bool=True, # decode every frame (exact counts, cut-off files, variable frame rate)
           show_progress:bool=True,
+          reference_column:str|None=None, # IC-LoRA: also check each line's reference video (named in this key)
          )->CheckReport:
     "Check every clip (and every line of a jsonl) against LTX-2's rules; never stops at the first problem."
     source = Path(source)
@@ -281,7 +299,7 @@ def check(source:str|Path, # dataset.jsonl, or a folder of videos
         items = [(str(p.relative_to(source)), p, None) for p in _media_files(source)]
         if not items: report.files.append(FileReport(source.name, problems=[Problem('error', 'empty', f'no video files in {source}', f'put clips ({", ".join(VIDEO_EXTENSIONS[:5])}, ...) in it')]))
     else:
-        entries, bad = read_dataset(source)
+        entries, bad = read_dataset(source, reference_column=reference_column)
         report.files += [FileReport(where, problems=[p]) for where, p in bad]
         items = [(e.media_path, e.path, e) for e in entries]
     for media_path, path, entry in progress(items, desc='checking', disable=not show_progress or None):
@@ -294,8 +312,16 @@ def check(source:str|Path, # dataset.jsonl, or a folder of videos
             fr.problems.append(Problem('warning', 'empty_prompt', 'empty prompt', 'caption the clip (`ltx2lora caption`)'))
         elif entry is not None:
             fr.problems += caption_problems(entry.prompt)
+        if entry is not None and entry.reference is not None: fr.problems += _reference_problems(entry.reference, decode)
         report.files.append(fr)
     return report
+
+# %% ../nbs/01_dataset.ipynb #a959d526
+def _reference_problems(reference:Path, decode:bool=True)->list[Problem]:
+    "The problems of an IC-LoRA reference video: missing or unreadable, named."
+    try: probe(reference, decode=decode)
+    except MediaError as e: return [Problem('error', 'reference', f'reference video {reference}: {e.reason}', e.fix)]
+    return []
 
 # %% ../nbs/01_dataset.ipynb #4b1ad6c7
 def first_frame(path:str|Path, # video file
@@ -536,3 +562,87 @@ def conform(source:str|Path, # dataset.jsonl, or a folder of videos
     atomic_write_json(out_dir/'conform_report.json', dict(source=str(source), buckets=[str(b) for b in buckets or []],
                                                           files=[asdict(r) for r in records]))
     return records
+
+# %% ../nbs/01_dataset.ipynb #1f3ac90d
+def _cv2():
+    "OpenCV (`cv2`), the optional extra `ltx2lora[references]`, imported when first needed."
+    try: import cv2
+    except ImportError as e:
+        raise DependencyError('Canny references need OpenCV: pip install "ltx2lora[references]" (or opencv-python-headless); '
+                              'or give make_references a control function of your own') from e
+    return cv2
+
+def canny_edges(frame, # uint8 RGB [H, W, 3]
+                low:int=100, high:int=200, # Canny's hysteresis thresholds on the gradient magnitude
+               )->np.ndarray: # uint8 RGB [H, W, 3]: white edges on black
+    "Canny edges of a frame (OpenCV's `cv2.Canny` on its grey image), as an RGB frame."
+    cv2 = _cv2()
+    edges = cv2.Canny(cv2.cvtColor(np.ascontiguousarray(frame), cv2.COLOR_RGB2GRAY), low, high)
+    return np.repeat(edges[..., None], 3, axis=2)
+
+def make_reference_video(src:str|Path, # the clip
+                         dest:str|Path, # the reference .mp4 to write (atomically)
+                         control:Callable, # frame -> control frame (uint8 RGB, same size)
+                        )->int: # frames written
+    "Write `control` of every frame of a clip, at the clip's frame rate, without sound (H.264, near lossless)."
+    import av
+    src, info = Path(src), probe(src, decode=False)
+    rate, n = Fraction(info.fps).limit_denominator(1001), 0
+    w, h = info.width // 2 * 2, info.height // 2 * 2                 # H.264 4:2:0 needs even sizes
+    with atomic_path(dest) as tmp, av.open(str(tmp), 'w', format='mp4') as out, av.open(str(src)) as inp:
+        vs = out.add_stream('libx264', rate=rate)
+        vs.width, vs.height, vs.pix_fmt, vs.options = w, h, 'yuv420p', {'crf': '12', 'preset': 'medium'}
+        for fr in inp.decode(video=0):
+            img = np.asarray(control(fr.to_ndarray(format='rgb24')))
+            if img.shape != (fr.height, fr.width, 3) or img.dtype != np.uint8:
+                raise ValueError(f'{src}: the control function returned {img.dtype} {img.shape} for a frame of '
+                                 f'{(fr.height, fr.width, 3)}; it must return a uint8 RGB frame of the same size')
+            o = av.VideoFrame.from_ndarray(np.ascontiguousarray(img[:h, :w]), format='rgb24'); o.pts = n; n += 1
+            for pkt in vs.encode(o): out.mux(pkt)
+        for pkt in vs.encode(): out.mux(pkt)
+    return n
+
+# %% ../nbs/01_dataset.ipynb #f00f5aaf
+def _dataset_rows(path:Path)->tuple[list, bool]: # ([(raw line, row dict or None)], is .json)
+    "A dataset file's lines, each with its JSON object (None for a line that is not one), kept to be written back."
+    text = path.read_text(encoding='utf-8')
+    if path.suffix.lower() == '.json': return [(None, r) for r in json.loads(text)], True
+    out = []
+    for line in text.splitlines():
+        try: row = json.loads(line) if line.strip() else None
+        except json.JSONDecodeError: row = None
+        out.append((line, row if isinstance(row, dict) else None))
+    return out, False
+
+def make_references(dataset:str|Path, # dataset.jsonl (or .json)
+                    control:str|Callable='canny', # 'canny', or a function frame -> control frame (depth, pose, ...)
+                    column:str='reference_path', # the key added to every line (`--reference-column`)
+                    folder:str='references', # where the reference videos go, inside the dataset folder
+                    output:str|Path|None=None, # the dataset file to write; None: the same file, updated in place
+                    low:int=100, high:int=200, # Canny thresholds
+                    force:bool=False, # remake reference videos that exist
+                    show_progress:bool=True,
+                   )->dict: # {'dataset': the file written, 'written': [...], 'kept': [...], 'failed': {media_path: why}}
+    "Write a reference video per clip of a dataset and name it in `column` of each line."
+    dataset = Path(dataset)
+    fn = (lambda f: canny_edges(f, low, high)) if control == 'canny' else control
+    if not callable(fn): raise ValueError(f'control={control!r}: give "canny" or a function frame -> frame')
+    if control == 'canny': _cv2()                                  # before any file is written
+    entries, _ = read_dataset(dataset)
+    root, refs, res = dataset.parent.resolve(), {}, dict(written=[], kept=[], failed={})
+    for e in progress(entries, desc='references', disable=not show_progress or None):
+        rel = (Path(folder)/e.media_path).with_suffix('.mp4').as_posix()
+        if (root/rel).is_file() and not force: res['kept'].append(rel)
+        else:
+            try: make_reference_video(e.path, root/rel, fn); res['written'].append(rel)
+            except Exception as ex: res['failed'][e.media_path] = f'{type(ex).__name__}: {ex}'; continue
+        refs[e.media_path] = rel
+    rows, is_json = _dataset_rows(dataset)
+    for _, row in rows:
+        media = (row or {}).get('media_path', (row or {}).get('video_path'))
+        if media in refs: row[column] = refs[media]
+    out = Path(output) if output else dataset
+    text = (json.dumps([r for _, r in rows], indent=1, ensure_ascii=False) if is_json else
+            '\n'.join(json.dumps(r, ensure_ascii=False) if r is not None else line for line, r in rows))
+    atomic_write_text(out, text + '\n')
+    return dict(dataset=out, **res)

@@ -15,7 +15,9 @@ from fastcore.basics import patch
 from .config import load_config
 from .core import atomic_path, atomic_write_json, progress
 from .checkpoint import CheckpointError, load_ltx2_component, read_safetensors_header
-from .latents import resolve_device, encode_prompts, write_mp4, _free_memory
+from .dataset import Bucket
+from .latents import (resolve_device, encode_prompts, write_mp4, _free_memory, read_clip_frames, frames_to_video_tensor,
+                              encode_video)
 from .offload import BlockStreamer, use_expandable_segments
 from .placement import plan_sampling, token_counts, check_host_ram, module_bytes
 from .lora import load_transformer, read_lora
@@ -24,10 +26,10 @@ from .training import load_connectors
 # %% auto #0
 __all__ = ['production_guidance', 'guidance', 'validation_guidance', 'TextContexts', 'text_contexts', 'SampleLatents',
            'check_video_dims', 'parse_video_dims', 'is_streamed', 'fit_stg_blocks', 'sample_latents',
-           'encode_first_frame', 'load_sampling_transformer', 'DecodedSample', 'Decoders', 'frame_strip',
-           'plot_spectrogram', 'write_sample', 'ValidationSet', 'prepare_validation', 'run_validation',
-           'ValidationHook', 'validation_hook', 'Comparison', 'comparison_grid', 'comparison_widget',
-           'compare_checkpoints', 'lora_specs', 'sample']
+           'encode_first_frame', 'lora_reference_factor', 'encode_reference', 'side_by_side',
+           'load_sampling_transformer', 'DecodedSample', 'Decoders', 'frame_strip', 'plot_spectrogram', 'write_sample',
+           'ValidationSet', 'prepare_validation', 'run_validation', 'ValidationHook', 'validation_hook', 'Comparison',
+           'comparison_grid', 'comparison_widget', 'compare_checkpoints', 'lora_specs', 'sample']
 
 # %% ../nbs/07_inference.ipynb #d4cf6113
 def production_guidance(model_path:str|Path|None=None, # checkpoint whose `model_version` picks LTX-2 or LTX-2.3; None: LTX-2
@@ -250,6 +252,8 @@ def sample_latents(transformer, # `LTXModel`, `X0Model` or PEFT model; on its de
                    audio_guidance=None, # audio `MultiModalGuiderParams`; None: production's
                    first_frame=None, # [1, 128, 1, H/32, W/32] latent of a first-frame image (`encode_first_frame`), or None
                    first_frame_strength:float=1.0, # 1: the first frame is kept as given
+                   reference=None, # IC-LoRA: [1, 128, F', H'/n, W'/n] latent of a reference video (`encode_reference`), or None
+                   reference_downscale_factor:int=1, # IC-LoRA: n, from the LoRA file (`lora_reference_factor`)
                    generate_audio:bool=True, # False: video only (audio latents stay silent, as ltx-pipelines' video-only path)
                    batch_guidance:bool|None=None, # run the guidance passes as one batch; None: when weights are streamed
                    show_progress:bool=False,
@@ -261,7 +265,7 @@ def sample_latents(transformer, # `LTXModel`, `X0Model` or PEFT model; on its de
     from ltx_core.components.noisers import GaussianNoiser
     from ltx_core.components.patchifiers import AudioPatchifier, VideoLatentPatchifier
     from ltx_core.components.schedulers import LTX2Scheduler
-    from ltx_core.conditioning import VideoConditionByLatentIndex
+    from ltx_core.conditioning import VideoConditionByLatentIndex, VideoConditionByReferenceLatent
     from ltx_core.model.transformer import X0Model
     from ltx_core.tools import AudioLatentTools, VideoLatentTools
     from ltx_core.types import AudioLatentShape, SpatioTemporalScaleFactors, VideoLatentShape, VideoPixelShape
@@ -285,6 +289,8 @@ def sample_latents(transformer, # `LTXModel`, `X0Model` or PEFT model; on its de
     vstate = vtools.create_initial_state(device, dtype)
     if first_frame is not None:
         vstate = VideoConditionByLatentIndex(first_frame.to(device, dtype), first_frame_strength, 0).apply_to(vstate, vtools)
+    if reference is not None:   # clean reference tokens after the target's, positions scaled by n (ltx-core's IC-LoRA item)
+        vstate = VideoConditionByReferenceLatent(reference.to(device, dtype), reference_downscale_factor).apply_to(vstate, vtools)
     vstate = noiser(vstate, 1.0)
     atools = AudioLatentTools(AudioPatchifier(patch_size=1), AudioLatentShape.from_video_pixel_shape(pixel))
     astate = noiser(atools.create_initial_state(device, dtype), 1.0 if generate_audio else 0.0)
@@ -324,6 +330,56 @@ def encode_first_frame(image:str|Path, # an image file (PNG, JPEG, ...)
     p = next(video_encoder.parameters())
     pixels = load_image_conditioning(str(path), height, width, p.dtype, p.device, crf=crf)
     with torch.no_grad(): return video_encoder(pixels)
+
+# %% ../nbs/07_inference.ipynb #4f6820c6
+def lora_reference_factor(loras:list, # (path, strength) pairs, e.g. from `lora_specs`
+                         )->int: # the factor the IC-LoRAs among them were trained with (1: none says one)
+    "The `reference_downscale_factor` in the LoRA files' metadata; an error when two of them disagree."
+    found = {}
+    for path, _ in loras:
+        meta = read_safetensors_header(path)[1]
+        f = int(meta.get('reference_downscale_factor', 1))
+        if f != 1: found.setdefault(f, Path(path).name)
+    if len(found) > 1:
+        raise ValueError('the LoRAs were trained with different reference downscale factors (' +
+                         ', '.join(f'{n}: {f}' for f, n in found.items()) + '); sample them separately')
+    return next(iter(found), 1)
+
+def encode_reference(video:str|Path, # the reference video (edges, depth, pose, ... of what to make)
+                     video_encoder, # ltx-core `VideoEncoder`
+                     video_dims, # (width, height, frames) of the sample
+                     factor:int=1, # the LoRA's reference downscale factor
+                    ): # (latent [1, 128, F', H/32/n, W/32/n] on the encoder's device, uint8 frames [F, H/n, W/n, 3])
+    "Read a reference video at 1/factor of the sample's size (as preprocessing does) and encode it."
+    w, h, f = check_video_dims(video_dims)
+    if w % factor or h % factor or (w // factor) % 32 or (h // factor) % 32:
+        raise ValueError(f'video dims {w}x{h} / reference_downscale_factor {factor} must be whole multiples of 32; choose other dims')
+    if not Path(video).is_file(): raise FileNotFoundError(f'{video}: reference video not found')
+    frames, _, _ = read_clip_frames(video, Bucket(w // factor, h // factor, f))
+    z = encode_video(video_encoder, frames_to_video_tensor(frames))
+    return z[None].to(next(video_encoder.parameters()).device), frames
+
+def side_by_side(reference_frames, # uint8 [F, h, w, 3] (1/n of the sample's size)
+                 frames, # uint8 [F, H, W, 3]: the sample
+                ): # uint8 [F, H, 2W, 3]
+    "The reference, scaled back to the sample's size (nearest), left of the sample."
+    n = frames.shape[1] // reference_frames.shape[1]
+    ref = np.repeat(np.repeat(np.asarray(reference_frames), n, axis=1), n, axis=2)[:len(frames)]
+    return np.concatenate([ref, frames], axis=2)
+
+# %% ../nbs/07_inference.ipynb #321b2f6c
+def _validation_references(cfg, device:str, dims:tuple)->dict:
+    "`ValidationSet`'s IC-LoRA fields: each prompt's reference video, encoded once before training."
+    v = cfg.validation
+    if not v.reference_videos or len(v.reference_videos) != len(v.prompts):
+        raise ValueError(f'validation.reference_videos: video_to_video validation needs one reference video per prompt '
+                         f'({len(v.prompts)}); add them or set validation.interval: null')
+    enc = load_ltx2_component(cfg.model.model_path, 'video_encoder', device, torch.bfloat16)
+    got = [encode_reference(p, enc, dims, v.reference_downscale_factor) for p in v.reference_videos]
+    del enc; _free_memory(device)
+    return dict(references=[z.cpu() for z, _ in got], reference_frames=[fr for _, fr in got],
+                reference_downscale_factor=v.reference_downscale_factor,
+                include_reference_in_output=v.include_reference_in_output)
 
 # %% ../nbs/07_inference.ipynb #2250789d
 def _check_lora_layers(model, path:Path):
@@ -542,6 +598,10 @@ class ValidationSet:
     audio_guidance:Any = None
     generate_audio:bool = True
     skip_initial_validation:bool = True
+    references:list|None = None    # IC-LoRA: per prompt a reference latent (`encode_reference`)
+    reference_frames:list|None = None   # IC-LoRA: per prompt the reference's frames, for side-by-side output
+    reference_downscale_factor:int = 1
+    include_reference_in_output:bool = False
 
 def prepare_validation(config, # a `TrainingConfig`, dict, YAML file or YAML text (uses `model`, `validation`, `acceleration`)
                        device:str='auto', # where Gemma, the connectors and the VAE encoder run (freed after)
@@ -553,8 +613,6 @@ def prepare_validation(config, # a `TrainingConfig`, dict, YAML file or YAML tex
     cfg = load_config(config)
     v, model_path = cfg.validation, cfg.model.model_path
     if not v.prompts: raise ValueError('validation.prompts is empty: nothing to sample; add prompts or set validation.interval: null')
-    if getattr(cfg.training_strategy, 'name', '') == 'video_to_video':
-        raise NotImplementedError('validation for video_to_video (reference videos) is not implemented; set validation.interval: null')
     device = resolve_device(device)
     if device.startswith('cuda'):
         use_expandable_segments()             # before the first allocation of a training run under a memory cap
@@ -578,14 +636,15 @@ def prepare_validation(config, # a `TrainingConfig`, dict, YAML file or YAML tex
         firsts = [encode_first_frame(p, enc, w, h).cpu() for p in v.images]
         del enc; _free_memory(device)
     vg, ag = validation_guidance(v, model_path)
+    refs = _validation_references(cfg, device, (w, h, f)) if getattr(cfg.training_strategy, 'name', '') == 'video_to_video' else {}
     return ValidationSet(list(v.prompts), ctx[:-1], ctx[-1], firsts, (w, h, f), v.frame_rate, v.inference_steps, v.seed,
-                         v.videos_per_prompt, vg, ag, v.generate_audio, v.skip_initial_validation)
+                         v.videos_per_prompt, vg, ag, v.generate_audio, v.skip_initial_validation, **refs)
 
+# %% ../nbs/07_inference.ipynb #aae0315d
 def _wandb_log(run, paths:list, captions:list, step:int):
     import wandb
     run.log({'validation_samples': [wandb.Video(str(p), caption=c[:200], format='mp4') for p, c in zip(paths, captions)]}, step=step)
 
-# %% ../nbs/07_inference.ipynb #aae0315d
 def run_validation(transformer, # the training model (PEFT, maybe streamed) or any transformer `sample_latents` takes
                    validation:ValidationSet, # from `prepare_validation`
                    decoders:Decoders, # parked decoders
@@ -602,13 +661,17 @@ def run_validation(transformer, # the training model (PEFT, maybe streamed) or a
     for p, k in progress(jobs, desc=f'validation (step {step})', disable=None if show_progress else True):
         lat = sample_latents(transformer, vs.contexts[p], vs.negative, vs.video_dims, vs.frame_rate, vs.inference_steps,
                              vs.seed + k, vs.video_guidance, vs.audio_guidance, vs.first_frames[p],
-                             generate_audio=vs.generate_audio, batch_guidance=batch_guidance)
+                             generate_audio=vs.generate_audio, batch_guidance=batch_guidance,
+                             reference=vs.references[p] if vs.references else None, reference_downscale_factor=vs.reference_downscale_factor)
         latents.append(replace(lat, video=lat.video.cpu(), audio=None if lat.audio is None else lat.audio.cpu()))
     paths, captions = [], []
     with decoders.on_device():
         for (p, k), lat in zip(jobs, latents):
             name = f'step_{step:06d}_{p + 1}' + (f'_{k + 1}' if vs.videos_per_prompt > 1 else '')
-            paths.append(write_sample(decoders.decode(lat), out_dir/f'{name}.mp4', title=vs.prompts[p][:90])['mp4'])
+            dec = decoders.decode(lat)
+            if vs.include_reference_in_output and vs.reference_frames:   # the reference on the left, the sample on the right
+                dec = replace(dec, frames=side_by_side(vs.reference_frames[p], dec.frames))
+            paths.append(write_sample(dec, out_dir/f'{name}.mp4', title=vs.prompts[p][:90])['mp4'])
             captions.append(vs.prompts[p])
     if wandb_run is not None: _wandb_log(wandb_run, paths, captions, step)
     return paths
@@ -799,6 +862,7 @@ def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
            stg_blocks:list[int]|None=None, # --stg-blocks; None: production's
            stg_mode:str='stg_av', # --stg-mode: 'stg_av' or 'stg_v'
            image:str|Path|None=None, # --image: first-frame image
+           reference:str|Path|None=None, # --reference: the reference video of an IC-LoRA (read at 1/n of the size, n from the LoRA)
            compare:bool=False, # --compare: one sample per LoRA and one without, side by side
            generate_audio:bool=True, # --no-audio sets False
            vram_budget_gb:float|None=None, # --vram-budget-gb: stream block weights to fit this much GPU memory
@@ -823,6 +887,8 @@ def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
     if note: print(note)
     loras = lora_specs(lora_paths, lora_strength)
     negative_prompt = negative_prompt or DEFAULT_NEGATIVE_PROMPT
+    if reference is not None and compare: raise ValueError('--reference with --compare is not supported; sample each LoRA alone')
+    if reference is not None and not Path(reference).is_file(): raise FileNotFoundError(f'{reference}: reference video not found')
     if compare:
         out = Path(output_path)
         out = out.with_suffix('') if out.suffix else out
@@ -833,13 +899,16 @@ def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
                                    device=device, vram_budget_gb=vram_budget_gb, batch_guidance=batch_guidance,
                                    max_length=max_length, show_progress=show_progress)
     pos, neg = _encode_texts(model_path, text_encoder_path, prompt, negative_prompt, conditions, device, max_length)
-    first = None
-    if image is not None:
+    first, ref, factor = None, None, lora_reference_factor(loras)
+    if image is not None or reference is not None:
         enc = load_ltx2_component(model_path, 'video_encoder', device, torch.bfloat16)
-        first = encode_first_frame(image, enc, dims[0], dims[1]).cpu(); del enc; _free_memory(device)
+        if image is not None: first = encode_first_frame(image, enc, dims[0], dims[1]).cpu()
+        if reference is not None: ref = encode_reference(reference, enc, dims, factor)[0].cpu()
+        del enc; _free_memory(device)
     model, streamer = load_sampling_transformer(model_path, loras, device, None, vram_budget_gb, video_dims=dims,
                                                 frame_rate=frame_rate)
-    lat = sample_latents(model, pos, neg, dims, frame_rate, steps, seed, vg, ag, first, generate_audio=generate_audio,
+    lat = sample_latents(model, pos, neg, dims, frame_rate, steps, seed, vg, ag, first, reference=ref,
+                         reference_downscale_factor=factor, generate_audio=generate_audio,
                          batch_guidance=batch_guidance, show_progress=show_progress)
     if streamer is not None: streamer.detach()
     del model, streamer; _free_memory(device)

@@ -25,11 +25,11 @@ __all__ = ['PRECOMPUTED_PARTS', 'MANIFEST_NAME', 'CACHE_VERSION', 'preprocess', 
            'TextEncoderError', 'check_text_encoder_folder', 'load_text_encoder', 'StreamedLinear',
            'stream_feature_extractor', 'load_feature_extractor', 'tokenize_prompts', 'prompt_token_counts',
            'gemma_hidden_states', 'prompt_conditions', 'encode_prompts', 'read_clip_frames', 'frames_to_video_tensor',
-           'encode_video', 'read_clip_audio', 'encode_audio', 'PreprocessSummary', 'CacheIssue', 'VerifyReport',
-           'verify', 'write_mp4', 'preview']
+           'encode_video', 'read_clip_audio', 'encode_audio', 'PreprocessSummary', 'reference_buckets', 'CacheIssue',
+           'VerifyReport', 'verify', 'write_mp4', 'preview']
 
 # %% ../nbs/03_latents.ipynb #d74d35fa
-PRECOMPUTED_PARTS = ('latents', 'audio_latents', 'conditions')   # the cache's folders, one per kind of file
+PRECOMPUTED_PARTS = ('latents', 'audio_latents', 'conditions', 'reference_latents')   # the cache's folders, one per kind of file
 MANIFEST_NAME = 'manifest.json'
 CACHE_VERSION = 1   # part of every file's identity: bumping it makes every cached file stale
 
@@ -116,6 +116,7 @@ def check_conditions(d:dict, # what `torch.load` returned for a `conditions/` fi
 def load_cached_sample(precomputed_root:str|Path, # the `.precomputed` folder
                        sample:str, # e.g. 'videos/a.pt' (from `complete_samples`)
                        with_audio:bool=True, # also load audio_latents/
+                       with_reference:bool=False, # also load reference_latents/ (IC-LoRA), as `reference_latents`
                       )->dict: # {"latents": {...}, "conditions": {...}, "audio_latents": {...}}
     "Load and validate one sample's cached files; a `CacheError` names the file and the fix."
     root = Path(precomputed_root)
@@ -128,6 +129,8 @@ def load_cached_sample(precomputed_root:str|Path, # the `.precomputed` folder
         if abs(a['duration'] - seconds) > 0.1:
             raise CacheError(f'{root/"audio_latents"/sample}: {a["duration"]:.2f} s of audio, but {root/"latents"/sample} holds '
                              f'{seconds:.2f} s of video: the two files were made from different clips or buckets; {_FIX}')
+    if with_reference:
+        out['reference_latents'] = check_video_latents(_load_pt(root/'reference_latents'/sample), root/'reference_latents'/sample)
     return out
 
 # %% ../nbs/03_latents.ipynb #77d31eee
@@ -154,8 +157,8 @@ def _write_manifest(root:Path, m:dict, name:str=MANIFEST_NAME)->Path:
     m['updated'] = time.strftime('%Y-%m-%dT%H:%M:%S')
     return atomic_write_json(root/name, m, indent=1)
 
-def _needed_parts(with_audio:bool)->tuple:
-    return ('latents', 'audio_latents', 'conditions') if with_audio else ('latents', 'conditions')
+def _needed_parts(with_audio:bool, with_reference:bool=False)->tuple:
+    return (('latents', 'audio_latents', 'conditions') if with_audio else ('latents', 'conditions')) + ('reference_latents',) * with_reference
 
 def _cache_files(root:Path, part:str)->list[str]:
     "Sample names of the .pt files in one folder (temporary files of interrupted writes are not .pt)."
@@ -283,10 +286,11 @@ def _absorb_shards(m:dict, shards:dict)->list[str]:
 def complete_samples(precomputed_root:str|Path, # the `.precomputed` folder
                      with_audio:bool=True, # training with audio: audio_latents/ needed too
                      model_path:str|Path|None=None, # the checkpoint to train: files made by other encoders are stale
+                     with_reference:bool=False, # IC-LoRA: reference_latents/ needed too
                     )->tuple[list[str], dict[str, str]]: # (samples to train on, sample -> why it was left out)
     "The samples whose every needed file is present and fresh, and the reason for each one left out."
     root = Path(precomputed_root)
-    needed = _needed_parts(with_audio)
+    needed = _needed_parts(with_audio, with_reference)
     m = read_manifest(root)
     flux = _in_flux(read_shard_manifests(root))   # samples of a run in shards that is not merged yet: left out
     on_disk = {p: set(_cache_files(root, p)) for p in PRECOMPUTED_PARTS}
@@ -846,25 +850,55 @@ def _plan_sample(s:dict, path:Path, prompt:str, buckets:list, fprints:dict, text
         conditions=dict(version=CACHE_VERSION, prompt=hashlib.sha256(prompt.encode()).hexdigest()[:24],
                         text_encoder=text.get('fingerprint'), precision=text.get('precision'),
                         max_length=text.get('max_length'), feature_extractor=fprints.get('feature_extractor')))
-    for part in PRECOMPUTED_PARTS:
+    for part in ('latents', 'audio_latents', 'conditions'):   # reference_latents: `_plan_reference`
         if part == 'audio_latents' and not with_audio and part not in s['parts']: continue
-        r = s['parts'].setdefault(part, dict(status='missing'))
-        present = (root/part/name).is_file()
-        changed = _same(r.get('identity'), ident[part])
-        fresh = r.get('status') in ('done', 'stale') and not changed and present
-        corrupt = fresh and _hash_problem(root, part, name, r) is not None   # its bytes are not the ones written
-        if corrupt: fresh = False; plan['corrupt'].append(part)
-        if part in wanted and (force or not fresh):
-            why = ('forced' if force and fresh else 'its bytes changed on disk (sha256 mismatch)' if corrupt
-                   else f'{", ".join(changed)} changed' if r.get('identity') else 'not computed yet')
-            r.update(status='stale' if present else 'pending', reason=why, identity=None)   # identity unknown until redone
-            plan['todo'].add(part)
-        elif fresh: r.update(status='done', reason='')
-        elif corrupt: r.update(status='stale', reason='its bytes changed on disk (sha256 mismatch)')
-        elif r.get('identity') and changed and r.get('status') in ('done', 'stale'):
-            r.update(status='stale', reason=f'{", ".join(changed)} changed')
-        elif r.get('status') == 'done' and not present: r.update(status='missing', reason='its file was deleted')
+        _plan_part(s, plan, part, ident[part], wanted, force, root, name)
     return plan
+
+def _plan_part(s:dict, plan:dict, part:str, identity:dict, wanted:tuple, force:bool, root:Path, name:str):
+    "One part of a sample: fresh (kept), to do (in `plan['todo']`), stale or missing, recorded in its manifest entry."
+    r = s['parts'].setdefault(part, dict(status='missing'))
+    present = (root/part/name).is_file()
+    changed = _same(r.get('identity'), identity)
+    fresh = r.get('status') in ('done', 'stale') and not changed and present
+    corrupt = fresh and _hash_problem(root, part, name, r) is not None   # its bytes are not the ones written
+    if corrupt: fresh = False; plan['corrupt'].append(part)
+    if part in wanted and (force or not fresh):
+        why = ('forced' if force and fresh else 'its bytes changed on disk (sha256 mismatch)' if corrupt
+               else f'{", ".join(changed)} changed' if r.get('identity') else 'not computed yet')
+        r.update(status='stale' if present else 'pending', reason=why, identity=None)   # identity unknown until redone
+        plan['todo'].add(part)
+    elif fresh: r.update(status='done', reason='')
+    elif corrupt: r.update(status='stale', reason='its bytes changed on disk (sha256 mismatch)')
+    elif r.get('identity') and changed and r.get('status') in ('done', 'stale'):
+        r.update(status='stale', reason=f'{", ".join(changed)} changed')
+    elif r.get('status') == 'done' and not present: r.update(status='missing', reason='its file was deleted')
+
+# %% ../nbs/03_latents.ipynb #c192451d
+def _plan_reference(s:dict, plan:dict, reference:Path, factor:int, fprints:dict, wanted:tuple, force:bool, root:Path,
+                    name:str, base:Path):
+    "Plan a sample's reference video (IC-LoRA): a missing or unusable reference fails the sample, naming the file."
+    if plan['verdict'] is not None or plan['bucket'] is None: return        # the clip itself is skipped or failed
+    bucket = plan['bucket']
+    try:
+        info, fingerprint = probe(reference, decode=False), media_fingerprint(reference)
+        if info.frames < bucket.frames:
+            raise MediaError(reference, f'{info.frames} frames, fewer than its clip\'s bucket {bucket} needs ({bucket.frames})',
+                             'give a reference video as long as the clip', code='too_short')
+    except Exception as e:
+        why = f'{reference}: ' + (f'{e.strerror or e}' if isinstance(e, OSError) else _reason(e))
+        plan['verdict'] = ('failed', f'reference video: {why}')
+        plan['todo'].clear()                                                   # nothing of it is encoded
+        for r in s['parts'].values():
+            if r.get('status') in ('done', 'stale'): r.update(status='stale', reason='the reference video is unusable now')
+        return
+    rb = reference_buckets([bucket], factor)[0]
+    s['reference'] = dict(media_path=reference.relative_to(base).as_posix(), fingerprint=fingerprint, bucket=str(rb),
+                          downscale_factor=factor)
+    ident = plan['identity']['reference_latents'] = dict(version=CACHE_VERSION, media=fingerprint, bucket=str(rb),
+                                                         video_encoder=fprints.get('video_encoder'))
+    plan.update(reference=reference, reference_bucket=rb, reference_fps=info.fps)
+    _plan_part(s, plan, 'reference_latents', ident, wanted, force, root, name)
 
 # %% ../nbs/03_latents.ipynb #68907eb6
 def _part_done(s:dict, part:str, identity:dict, tensor, seconds:float, notes:list|None=None, path:Path|None=None):
@@ -884,7 +918,7 @@ def _first_frame_time(path:Path)->float:
     return 0.
 
 # %% ../nbs/03_latents.ipynb #bfc1dc5e
-_ONLY = {'videos': ('latents',), 'audio': ('audio_latents',), 'captions': ('conditions',)}
+_ONLY = {'videos': ('latents',), 'audio': ('audio_latents',), 'captions': ('conditions',), 'references': ('reference_latents',)}
 
 def _reuse_or(section:dict, path:Path, compute:Callable, keys:Iterable|None=None):
     "A stored fingerprint when the file (or folder) has the same path, sizes and mtimes; else compute it."
@@ -897,6 +931,22 @@ def _reuse_or(section:dict, path:Path, compute:Callable, keys:Iterable|None=None
 class _CacheRun:
     "One `preprocess` call: its checked options (`o`), the manifest it keeps up to date, what it plans and does per sample."
     def __init__(self, o): self.o, self.t0 = o, time.time()
+
+# %% ../nbs/03_latents.ipynb #eddf5247
+def reference_buckets(buckets:list[Bucket], # the dataset's resolution buckets
+                      factor:int=1, # `reference_downscale_factor`: the reference at 1/factor of width and height
+                     )->list[Bucket]: # the reference bucket of each bucket (same frames)
+    "The buckets reference videos are encoded at; a clear error when the factor breaks the official rules."
+    if not isinstance(factor, int) or factor < 1:
+        raise ValueError(f'reference_downscale_factor={factor!r}: must be an integer >= 1 (1: references at the clip\'s size)')
+    if factor > 1 and len(buckets) > 1:
+        raise ValueError(f'reference_downscale_factor={factor} needs a single resolution bucket (got {", ".join(map(str, buckets))}): '
+                         'a downscaled reference could match two buckets; use one bucket or factor 1')
+    bad = [f'{b}: {b.width}x{b.height} / {factor}' for b in buckets
+           if b.width % factor or b.height % factor or (b.width // factor) % 32 or (b.height // factor) % 32]
+    if bad: raise ValueError(f'reference_downscale_factor={factor}: ' + '; '.join(bad) + ' is not a whole multiple of 32 in '
+                             'width and height; choose another factor or bucket')
+    return [Bucket(b.width // factor, b.height // factor, b.frames) for b in buckets]
 
 # %% ../nbs/03_latents.ipynb #2a6fec6d
 @patch
@@ -924,7 +974,8 @@ def _open(self:_CacheRun):
     m['settings'] = dict(resolution_buckets=[str(b) for b in o.buckets], with_audio=o.with_audio, only=o.only, device=o.device,
                          load_text_encoder_in_8bit=o.load_text_encoder_in_8bit, vae_tiling=o.vae_tiling,
                          silence_for_missing_audio=o.silence_for_missing_audio, max_text_length=o.max_text_length,
-                         text_batch_size=o.text_batch_size, lora_trigger=o.lora_trigger)
+                         text_batch_size=o.text_batch_size, lora_trigger=o.lora_trigger,
+                         reference_column=o.reference_column, reference_downscale_factor=o.reference_downscale_factor)
     digest = lambda b: hashlib.sha256(b).hexdigest()
     self.plan_key = digest(json.dumps([digest(o.dataset.read_bytes()), digest(base_manifest), self.fprints, self.text, o.force,
                                        o.count, {k: v for k, v in m['settings'].items() if k != 'device'}], sort_keys=True).encode())[:16]
@@ -933,7 +984,7 @@ def _open(self:_CacheRun):
 @patch
 def _plan(self:_CacheRun):
     o, m = self.o, self.m
-    entries, self.bad = read_dataset(o.dataset)
+    entries, self.bad = read_dataset(o.dataset, reference_column=o.reference_column)
     m['dataset_problems'] = [[where, str(p)] for where, p in self.bad]
     samples, plans = self.samples, self.plans = m['samples'], {}
     base = o.dataset.parent.resolve()
@@ -948,6 +999,8 @@ def _plan(self:_CacheRun):
         e, s = first[name][0], samples[name]
         plans[name] = _plan_sample(s, e.path, trigger + (e.prompt or ''), o.buckets, self.fprints, self.text, o.wanted,
                                    o.with_audio, o.silence_for_missing_audio, o.force, self.root, name)
+        if o.reference_column: _plan_reference(s, plans[name], e.reference, o.reference_downscale_factor, self.fprints, o.wanted,
+                                               o.force, self.root, name, base)
         _finish_sample(s, o.needed, plans[name]['verdict'])
     for name, s in samples.items():
         if name not in first: s.update(status='removed', reason=f'no longer in {o.dataset.name}')
@@ -1039,13 +1092,32 @@ def _encode_audio_of(self:_CacheRun, n:str, encoder, processor, start:float|None
     except Exception as e:
         _part_failed(s, 'audio_latents', _reason(e)); self.work['audio_latents']['failed'] += 1
 
+# %% ../nbs/03_latents.ipynb #04ba3172
+@patch
+def _encode_reference_of(self:_CacheRun, n:str, encoder):
+    "Encode one sample's reference video at its reference bucket into reference_latents/ (the latents' layout)."
+    p, s, t = self.plans[n], self.samples[n], time.time()
+    try:
+        frames, _, _ = read_clip_frames(p['reference'], p['reference_bucket'])
+        z = encode_video(encoder, frames_to_video_tensor(frames), self.o.vae_tiling, self.o.tile_size, self.o.tile_overlap)
+        atomic_torch_save(dict(latents=z, num_frames=int(z.shape[1]), height=int(z.shape[2]), width=int(z.shape[3]),
+                               fps=float(p['reference_fps'])), self.root/'reference_latents'/n)
+        _part_done(s, 'reference_latents', p['identity']['reference_latents'], z, time.time() - t,
+                   path=self.root/'reference_latents'/n)
+        self.work['reference_latents']['encoded'] += 1
+    except DiskFullError: raise
+    except Exception as e:
+        _part_failed(s, 'reference_latents', f'reference video {p["reference"]}: {_reason(e)}')
+        self.work['reference_latents']['failed'] += 1
+        _free_memory(self.o.device)
+
 # %% ../nbs/03_latents.ipynb #b6df7f56
 @patch
 def _encode_clips(self:_CacheRun):
     o, plans = self.o, self.plans
-    todo = [n for n in self.order if plans[n]['todo'] & {'latents', 'audio_latents'}]
+    todo = [n for n in self.order if plans[n]['todo'] & {'latents', 'audio_latents', 'reference_latents'}]
     if not todo: return
-    want_video = any('latents' in plans[n]['todo'] for n in todo)
+    want_video = any(plans[n]['todo'] & {'latents', 'reference_latents'} for n in todo)
     want_audio = any('audio_latents' in plans[n]['todo'] for n in todo)
     enc = load_vae_encoders(o.model_path, o.device, video=want_video, audio=want_audio)
     processor = None
@@ -1062,6 +1134,7 @@ def _encode_clips(self:_CacheRun):
             if 'audio_latents' in plans[n]['todo']:
                 if video_ok: self._encode_audio_of(n, enc['audio_encoder'], processor, start)
                 else: self.samples[n]['parts']['audio_latents'].update(status='pending', reason='not encoded: the video failed')
+            if 'reference_latents' in plans[n]['todo']: self._encode_reference_of(n, enc['video_encoder'])
             self._record('clips', [n])
     finally:
         del enc, processor
@@ -1108,6 +1181,8 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
                tile_size:int=512, tile_overlap:int=128, # tiled encoding, in pixels
                on_sample:Callable|None=None, # called as on_sample(phase, sample, status) after each sample is saved
                shard:str|tuple|None=None, # "I/N" or (I, N): this process does shard I of N (from 0); None: torchrun's RANK/WORLD_SIZE, or all
+               reference_column:str|None=None, # IC-LoRA: the dataset key naming each clip's reference video (e.g. reference_path)
+               reference_downscale_factor:int=1, # IC-LoRA: references encoded at 1/n of the bucket's width and height
               )->PreprocessSummary:
     "Cache video latents, audio latents and prompt embeddings for a dataset, consistently and resumably."
     dataset = Path(dataset)
@@ -1117,7 +1192,12 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
     index, count = parse_shard(shard)
     if only is not None and only not in _ONLY: raise ValueError(f'only={only!r}: choose one of {list(_ONLY)} (or None for all)')
     if only == 'audio' and not with_audio: raise ValueError("only='audio' needs with_audio=True (no --no-audio)")
-    needed = _needed_parts(with_audio)
+    if reference_column is None and reference_downscale_factor != 1:
+        warnings.warn(f'reference_downscale_factor={reference_downscale_factor} without reference_column: ignored (no reference videos)')
+        reference_downscale_factor = 1
+    if reference_column is not None: reference_buckets(buckets, reference_downscale_factor)   # checks the factor
+    if only == 'references' and reference_column is None: raise ValueError("only='references' needs reference_column (--reference-column)")
+    needed = _needed_parts(with_audio, reference_column is not None)
     wanted = _ONLY[only] if only else needed
     if 'conditions' in wanted and text_encoder_path is None:
         raise ValueError("caching prompt embeddings needs the Gemma 3 folder: text_encoder_path (--text-encoder-path); "
@@ -1127,8 +1207,8 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
     if shard is None and count > 1 and device == 'cuda': device = f'cuda:{local_rank()}'   # torchrun: one GPU per process
     if 'conditions' in wanted and load_text_encoder_in_8bit and not device.startswith('cuda'):
         raise ValueError(f'load_text_encoder_in_8bit needs a CUDA GPU (bitsandbytes); the device is {device}')
-    loaders = dict(latents='video_encoder', audio_latents='audio_encoder', conditions='embeddings_processor')
-    require_components(model_path, [loaders[p] for p in wanted], 'preprocessing')
+    loaders = dict(latents='video_encoder', audio_latents='audio_encoder', conditions='embeddings_processor', reference_latents='video_encoder')
+    require_components(model_path, list(dict.fromkeys(loaders[p] for p in wanted)), 'preprocessing')
     if 'conditions' in wanted: check_text_encoder_folder(text_encoder_path)
     run = _CacheRun(SimpleNamespace(**{k: v for k, v in locals().items() if k != 'loaders'}))
     run._open(); run._plan(); run._encode_prompts(); run._encode_clips()
@@ -1191,7 +1271,7 @@ class VerifyReport:
     __repr__ = __str__
 
 _CHECKS = dict(latents=lambda d, p: check_video_latents(d, p), audio_latents=lambda d, p: check_audio_latents(d, p),
-               conditions=lambda d, p: check_conditions(d, p, need_audio=False))
+               conditions=lambda d, p: check_conditions(d, p, need_audio=False), reference_latents=lambda d, p: check_video_latents(d, p))
 
 def _deep_check(root:Path, part:str, name:str):
     "Load and validate one file: the checked dict, or the CacheError."
@@ -1207,7 +1287,17 @@ def _cross_check(root:Path, name:str, loaded:dict)->list:
         if abs(a['duration'] - seconds) > 0.1:
             out.append(CacheIssue('mismatch', name, [f'latents/{name}', f'audio_latents/{name}'],
                                   f'{a["duration"]:.2f} s of audio next to {seconds:.2f} s of video'))
+    out += _reference_mismatch(name, v, loaded.get('reference_latents'))
     return out
+
+# %% ../nbs/03_latents.ipynb #3358a256
+def _reference_mismatch(name:str, v, ref)->list:
+    "A reference latent whose grid is not the clip's divided by one whole factor (what training could not use)."
+    if not (isinstance(v, dict) and isinstance(ref, dict)): return []
+    h, w, rh, rw = v['height'], v['width'], ref['height'], ref['width']
+    if h % rh == 0 and w % rw == 0 and h // rh == w // rw: return []
+    return [CacheIssue('mismatch', name, [f'latents/{name}', f'reference_latents/{name}'],
+                       f'reference latents {rh}x{rw} are not the clip\'s {h}x{w} divided by one whole factor')]
 
 # %% ../nbs/03_latents.ipynb #375e6c5a
 def _verify_files(root:Path, names:list, on_disk:dict, needed:tuple, deep:bool, report, shapes:dict)->list:
@@ -1279,6 +1369,7 @@ def verify(precomputed_root:str|Path, # the `.precomputed` folder
            fix:bool=False, # delete the files of every inconsistency found (and mark them missing in the manifest)
            deep:bool=True, # load every file and check its keys and shapes (slower on big caches)
            with_audio:bool|None=None, # audio_latents/ needed; None: as the manifest's last run (or: if that folder exists)
+           with_reference:bool|None=None, # reference_latents/ needed (IC-LoRA); None: as the manifest's last run (or: if that folder exists)
           )->VerifyReport:
     "Report every inconsistency of a latent cache; with `fix`, remove exactly the files reported."
     root = Path(precomputed_root)
@@ -1295,10 +1386,12 @@ def verify(precomputed_root:str|Path, # the `.precomputed` folder
     flux = _in_flux(shards)          # their files are being written: not judged until the shards are merged
     on_disk = {p: set(_cache_files(root, p)) for p in PRECOMPUTED_PARTS}
     if with_audio is None: with_audio = m['settings'].get('with_audio', True) if m else bool(on_disk['audio_latents'])
+    if with_reference is None:
+        with_reference = bool(m['settings'].get('reference_column')) if m else bool(on_disk['reference_latents'])
     shapes = {}   # conditions shape -> samples, to find the odd ones out
     if m is None:
         names = sorted(set().union(*on_disk.values()) - set(flux))
-        issues += _verify_files(root, names, on_disk, _needed_parts(with_audio), deep, report, shapes)
+        issues += _verify_files(root, names, on_disk, _needed_parts(with_audio, with_reference), deep, report, shapes)
     else:
         samples = m['samples']
         report.samples = sum(s.get('status') != 'removed' for s in samples.values())

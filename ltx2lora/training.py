@@ -29,7 +29,8 @@ from .distributed import (average_gradients, barrier, broadcast_parameters, clos
 # %% auto #0
 __all__ = ['TIMESTEP_SAMPLERS', 'STATE_FORMAT', 'precomputed_root', 'CachedDataset', 'check_cached_samples', 'BucketBatchSampler',
            'load_connectors', 'run_connectors', 'UniformSampler', 'ShiftedLogitNormalSampler', 'make_timestep_sampler',
-           'FlowMatchingInputs', 'prepare_inputs', 'flow_matching_losses', 'join_inputs', 'split_losses',
+           'FlowMatchingInputs', 'prepare_inputs', 'flow_matching_losses', 'reference_downscale_factor',
+           'dataset_reference_factor', 'prepare_reference_inputs', 'join_inputs', 'split_losses',
            'adamw8bit_unavailable', 'make_optimizer', 'lr_factor', 'make_scheduler', 'checkpoint_dirs', 'lora_file',
            'write_checkpoint', 'read_checkpoint', 'TrainingStateError', 'write_training_state', 'read_training_state',
            'NonFiniteLossError', 'TrainResult', 'LoraTrainer', 'plot_losses', 'train']
@@ -42,12 +43,13 @@ def precomputed_root(path:str|Path, # `data.preprocessed_data_root`: the `.preco
     if (p/'.precomputed').is_dir() and not (p/'latents').is_dir(): p = p/'.precomputed'
     return p
 
-def _bucket_key(root:Path, sample:str, with_audio:bool)->tuple:
+def _bucket_key(root:Path, sample:str, with_audio:bool, with_reference:bool=False)->tuple:
     "The shapes that must agree within a batch, read without loading the tensors (memory-mapped)."
     load = lambda part: torch.load(root/part/sample, map_location='cpu', mmap=True, weights_only=True)
     v, c = load('latents'), load('conditions')
     key = (tuple(v['latents'].shape), float(v.get('fps', 24.0)), tuple(c['video_prompt_embeds'].shape))
     if with_audio: key += (tuple(load('audio_latents')['latents'].shape),)
+    if with_reference: key += (tuple(load('reference_latents')['latents'].shape),)   # IC-LoRA: the last entry
     return key
 
 class CachedDataset:
@@ -57,28 +59,30 @@ class CachedDataset:
                  with_audio:bool=True, # training with audio: audio_latents/ needed too
                  model_path:str|Path|None=None, # the checkpoint being trained: caches made by another one are stale
                  channels:dict|None=None, # what the model takes (`check_cached_samples`); None: shapes not checked against it
+                 with_reference:bool=False, # IC-LoRA (`video_to_video`): reference_latents/ needed too
                 ):
-        self.root, self.with_audio = precomputed_root(root), with_audio
+        self.root, self.with_audio, self.with_reference = precomputed_root(root), with_audio, with_reference
         if not (self.root/'latents').is_dir():
             raise FileNotFoundError(f'{self.root}: no latents/ folder; run preprocessing first (`ltx2lora preprocess`), '
                                     'or point data.preprocessed_data_root at the .precomputed folder')
         if held := live_locks(self.root):   # a preprocess run is writing it: its files are not final yet
             raise FolderLockedError(f'{self.root}: {held[0]}; train once it has finished')
-        self.samples, self.left_out = complete_samples(self.root, with_audio=with_audio, model_path=model_path)
+        self.samples, self.left_out = complete_samples(self.root, with_audio=with_audio, model_path=model_path,
+                                                        with_reference=with_reference)
         bad = {str(Path(*Path(f).relative_to(self.root).parts[1:])): why for f, why in check_cache_hashes(self.root, self.samples)}
-        bad.update({s: why for s, why in check_cached_samples(self.root, self.samples, with_audio, channels).items() if s not in bad})
+        bad.update({s: why for s, why in check_cached_samples(self.root, self.samples, with_audio, channels, with_reference).items() if s not in bad})
         self.left_out.update(bad)
         self.samples = [s for s in self.samples if s not in bad]
         if not self.samples:
             why = '; '.join(f'{k}: {v}' for k, v in list(self.left_out.items())[:5])
             raise ConfigError([ConfigProblem('data.preprocessed_data_root', 'no complete sample to train on' + (f' ({why})' if why
                               else '') + '; run preprocess (for this model and these settings) again', str(self.root))], 'the cached dataset')
-        self.buckets = [_bucket_key(self.root, s, with_audio) for s in self.samples]
+        self.buckets = [_bucket_key(self.root, s, with_audio, with_reference) for s in self.samples]
 
     def __len__(self): return len(self.samples)
 
     def __getitem__(self, i:int)->dict:
-        return load_cached_sample(self.root, self.samples[i], with_audio=self.with_audio)
+        return load_cached_sample(self.root, self.samples[i], with_audio=self.with_audio, with_reference=self.with_reference)
 
     def __repr__(self):
         return (f'CachedDataset({self.root}: {len(self)} samples in {len(set(self.buckets))} bucket(s), '
@@ -87,16 +91,18 @@ class CachedDataset:
 # %% ../nbs/06_training.ipynb #84d33fbc
 _PARTS = {'latents': ('latents', 4, lambda t: t.shape[0]),                     # [C, F', H', W']: C channels
           'audio_latents': ('latents', 3, lambda t: t.shape[0] * t.shape[2]),  # [C, T, F]: C x F features per step
-          'conditions': ('video_prompt_embeds', 2, None)}                      # [L, D]
+          'conditions': ('video_prompt_embeds', 2, None),                      # [L, D]
+          'reference_latents': ('latents', 4, lambda t: t.shape[0])}           # IC-LoRA: as latents
 
-def _sample_problem(root:Path, sample:str, with_audio:bool, channels:dict)->str|None:
+def _sample_problem(root:Path, sample:str, with_audio:bool, channels:dict, with_reference:bool=False)->str|None:
     "Why a cached sample cannot be trained (unreadable, a wrong shape, NaN or inf values), naming the file; or None."
-    for part in ['latents', 'conditions'] + (['audio_latents'] if with_audio else []):
+    for part in ['latents', 'conditions'] + (['audio_latents'] if with_audio else []) + (['reference_latents'] if with_reference else []):
         f, (key, ndim, width) = root/part/sample, _PARTS[part]
+        want = channels.get('latents' if part == 'reference_latents' else part)
         try: d = torch.load(f, map_location='cpu', mmap=True, weights_only=True)
         except Exception as e:
             return f'{f}: cannot be read ({type(e).__name__}: {str(e).splitlines()[0][:120]}); delete it and run preprocess again'
-        t, want = d.get(key) if isinstance(d, dict) else None, channels.get(part)
+        t = d.get(key) if isinstance(d, dict) else None
         if t is None or t.ndim != ndim or (want and width and width(t) != want):
             return (f'{f}: {key} has shape {None if t is None else tuple(t.shape)}, not what this model takes ({ndim} '
                     f'dimensions' + (f', {want} channels' if want else '') + '); delete it and run preprocess again')
@@ -109,10 +115,11 @@ def check_cached_samples(root:str|Path, # the `.precomputed` folder (or its data
                          samples:list[str], # sample names (e.g. the first list of `complete_samples`)
                          with_audio:bool=True,
                          channels:dict|None=None, # part -> what the model takes: latents 128, audio_latents 8 x 16 = 128
+                         with_reference:bool=False, # IC-LoRA: reference_latents/ too
                         )->dict: # sample -> why it cannot be trained (empty: all good)
     "Read every cached file of `samples` once (memory-mapped) and name those that cannot be trained."
     root = precomputed_root(root)
-    found = {s: _sample_problem(root, s, with_audio, channels or {}) for s in samples}
+    found = {s: _sample_problem(root, s, with_audio, channels or {}, with_reference) for s in samples}
     return {s: p for s, p in found.items() if p}
 
 # %% ../nbs/06_training.ipynb #91a54a84
@@ -245,6 +252,7 @@ class FlowMatchingInputs:
     sigma:Any                     # [B] video noise levels
     audio_sigma:Any = None        # [B] audio noise levels (the same tensor unless independent)
     first_frame_conditioned:bool = False
+    reference_tokens:int = 0      # IC-LoRA: the clean reference tokens before the target's (never in the loss)
 
 # %% ../nbs/06_training.ipynb #de29ee0e
 def prepare_inputs(batch:dict, # a collated batch: {"latents": ..., "audio_latents": ..., "conditions": ...}
@@ -313,6 +321,7 @@ def flow_matching_losses(video_pred, # [B, tokens, 128] predicted velocity
                          audio_loss_weight:float=1.0, # `training_strategy.audio_loss_weight`
                         )->dict: # {"video", "audio" (None without audio), "total"}: float32 scalars
     "Video loss (MSE over the tokens in the loss), audio loss (MSE), total = video + weight × audio."
+    video_pred = video_pred[:, inputs.reference_tokens:]   # IC-LoRA: the target tokens only (all of them otherwise)
     m = inputs.video_loss_mask[..., None].float()
     err = (video_pred.float() - inputs.video_target).square()
     video = (err * m).sum() / (m.sum() * err.shape[-1])    # = the official mean(err · m / mean(m))
@@ -321,6 +330,78 @@ def flow_matching_losses(video_pred, # [B, tokens, 128] predicted velocity
         audio = (audio_pred.float() - inputs.audio_target).square().mean()
     total = video if audio is None else video + audio_loss_weight * audio
     return dict(video=video, audio=audio, total=total)
+
+# %% ../nbs/06_training.ipynb #b1fd560b
+def reference_downscale_factor(target_hw:tuple, # (H', W') of the clip's latents
+                               reference_hw:tuple, # (H', W') of its reference's latents
+                              )->int: # how many times smaller the reference is, on both axes
+    "The reference downscale factor of a clip/reference pair: one whole number for both axes (official rule)."
+    (h, w), (rh, rw) = target_hw, reference_hw
+    if rh > h or rw > w or h % rh or w % rw or h // rh != w // rw:
+        raise ValueError(f'reference latents {rh}x{rw} are not the clip latents {h}x{w} divided by one whole factor: '
+                         'preprocess the references again with one --reference-downscale-factor')
+    return h // rh
+
+def dataset_reference_factor(dataset:CachedDataset, # a `CachedDataset` (with_reference for IC-LoRA)
+                             validation:int|None=None, # `validation.reference_downscale_factor` when validation runs: must agree
+                            )->int|None: # the one factor of every sample; None without references
+    "The reference downscale factor shared by every cached sample (an error when they differ)."
+    if not dataset.with_reference: return None
+    found = {}
+    for s, k in zip(dataset.samples, dataset.buckets): found.setdefault(reference_downscale_factor(k[0][2:], k[-1][2:]), s)
+    if len(found) > 1:
+        raise ValueError(f'{dataset.root}: the samples\' references are downscaled by different factors '
+                         f'({", ".join(f"{f} in {s}" for f, s in sorted(found.items()))}); preprocess them again with one '
+                         '--reference-downscale-factor (the LoRA file records one)')
+    f = next(iter(found))
+    if validation is not None and validation != f:
+        raise ConfigError([ConfigProblem('validation.reference_downscale_factor', f'the cached references are downscaled by {f}; '
+                          f'validation would read its reference videos at 1/{validation}: set it to {f}', validation)], 'the config')
+    return f
+
+# %% ../nbs/06_training.ipynb #87cbf696
+def prepare_reference_inputs(batch:dict, # collated: {"latents", "reference_latents", "conditions"}
+                             video_context, # [B, L, D] from `run_connectors`
+                             context_mask, # [B, L]
+                             sampler, # a timestep sampler (`make_timestep_sampler`)
+                             first_frame_conditioning_p:float=0.0, # probability per batch of a clean first target frame
+                             dtype=None, # dtype of the positions (the transformer's); latents and targets stay float32
+                             device='cpu',
+                             sigma=None, # fixed σ per sample (evaluation); None: from `sampler`
+                             generator=None, # a torch.Generator for the noise, or one per sample; None: the global one
+                            )->FlowMatchingInputs:
+    "IC-LoRA inputs: clean reference tokens (timestep 0, positions scaled by the factor) before the noised target."
+    from ltx_core.model.transformer.modality import Modality
+    from ltx_core.tools import VideoLatentTools
+    from ltx_core.components.patchifiers import VideoLatentPatchifier
+    from ltx_core.types import VideoLatentShape
+    dtype = torch.float32 if dtype is None else dtype
+    lat = batch['latents']
+    v0 = lat['latents'].to(device, torch.float32)                              # [B, 128, F', H', W']
+    r0 = batch['reference_latents']['latents'].to(device, torch.float32)       # [B, 128, Fr', H'/n, W'/n]
+    B, _, F, H, W = v0.shape
+    factor = reference_downscale_factor((H, W), tuple(r0.shape[3:]))
+    fps = float(lat['fps'][0]) if torch.is_tensor(lat['fps']) else float(lat['fps'])
+    tools = lambda z: VideoLatentTools(VideoLatentPatchifier(patch_size=1), VideoLatentShape.from_torch_shape(z.shape), fps=fps)
+    vtools, rtools = tools(v0), tools(r0)
+    x0, ref = vtools.patchifier.patchify(v0), rtools.patchifier.patchify(r0)   # [B, tokens, 128]
+    ref_pos = rtools.create_initial_state(device, dtype, r0.to(dtype)).positions.clone()   # [B, 3, Nr, 2]
+    ref_pos[:, 1:] *= factor                                                   # height, width onto the target's grid
+    cond = torch.zeros(B, x0.shape[1], dtype=torch.bool, device=device)
+    conditioned = sigma is None and first_frame_conditioning_p > 0 and random.random() < first_frame_conditioning_p and F > 1
+    if conditioned: cond[:, :H * W] = True
+    if sigma is None: sigma = sampler.sample(B, x0.shape[1], device=device)    # shifted by the target's token count
+    sigma = torch.as_tensor(sigma, dtype=torch.float32, device=device).reshape(B)
+    # the official draw: randn_like of the patchified view (channel-major in memory), so a seed gives the official noise
+    noise = torch.randn_like(x0) if generator is None else _randn(x0.shape, device, generator)
+    s = sigma.view(B, 1, 1)
+    noisy = torch.where(cond[..., None], x0, (1 - s) * x0 + s * noise)
+    t_target = torch.where(cond, torch.zeros_like(s[:, :, 0]).expand_as(cond), s[:, :, 0].expand_as(cond))
+    timesteps = torch.cat([torch.zeros(B, ref.shape[1], device=device), t_target], dim=1)
+    positions = torch.cat([ref_pos, vtools.create_initial_state(device, dtype, v0.to(dtype)).positions], dim=2)
+    video = Modality(latent=torch.cat([ref, noisy], dim=1), sigma=sigma, timesteps=timesteps, positions=positions,
+                     context=video_context, context_mask=context_mask)
+    return FlowMatchingInputs(video, None, noise - x0, None, ~cond, sigma, None, conditioned, reference_tokens=ref.shape[1])
 
 # %% ../nbs/06_training.ipynb #895c4a79
 def _joined(modalities:list):
@@ -603,6 +684,7 @@ def write_checkpoint(output_dir:str|Path, # the run's `output_dir`
                      config=None, # stored in the LoRA file's metadata
                      precision:str='bfloat16', # `checkpoints.precision`
                      keep_last_n:int=-1, # `checkpoints.keep_last_n`
+                     metadata:dict|None=None, # more entries for the LoRA file's metadata (e.g. reference_downscale_factor)
                     )->Path: # the checkpoint folder
     "Write `checkpoints/step_{step:06d}/` atomically (temporary folder + rename), then prune to `keep_last_n`."
     root = Path(output_dir)/'checkpoints'
@@ -614,7 +696,7 @@ def write_checkpoint(output_dir:str|Path, # the run's `output_dir`
     tmp = make_temp(final, folder=True)            # the umask's modes, as for the LoRA file inside it
     try:
         save_lora(model, tmp/f'lora_weights_{final.name}.safetensors', config=config,
-                  dtype=torch.float32 if precision == 'float32' else torch.bfloat16, metadata={'step': step})
+                  dtype=torch.float32 if precision == 'float32' else torch.bfloat16, metadata={'step': step, **(metadata or {})})
         adapters = {n: p.detach() for n, p in model.named_parameters() if p.requires_grad}   # written from where they are
         write_training_state(dict(state, step=step, adapters=adapters, rng=_rng_state()), tmp)
         old = None
@@ -747,9 +829,10 @@ class _EpochBatches:
 def _unsupported(cfg:TrainingConfig)->list[ConfigProblem]:
     "Settings this version cannot train with, as problems with their fix."
     probs = []
-    if cfg.training_strategy.name != 'text_to_video':
-        probs.append(ConfigProblem('training_strategy.name', 'only text_to_video is implemented so far (IC-LoRA '
-                                   'video_to_video is not); use text_to_video', cfg.training_strategy.name))
+    st = cfg.training_strategy
+    if st.name == 'video_to_video' and st.reference_latents_dir != 'reference_latents':
+        probs.append(ConfigProblem('training_strategy.reference_latents_dir', 'preprocess writes the reference latents to '
+                                   'reference_latents/; rename the folder to that, or remove the key', st.reference_latents_dir))
     if cfg.acceleration.quantization:
         probs.append(ConfigProblem('acceleration.quantization', 'quanto quantization is not supported (the guide '
                                    'measured it slower than offloading); set it to null', cfg.acceleration.quantization))
@@ -794,7 +877,10 @@ class LoraTrainer:
         base = self.model.get_base_model()
         self.dataset = CachedDataset(cfg.data.preprocessed_data_root, with_audio=self.with_audio, model_path=cfg.model.model_path,
                                      channels={'latents': base.patchify_proj.in_features,
-                                               'audio_latents': base.audio_patchify_proj.in_features})
+                                               'audio_latents': base.audio_patchify_proj.in_features},
+                                     with_reference=st.name == 'video_to_video')
+        self.reference_downscale_factor = dataset_reference_factor(   # IC-LoRA; None otherwise
+            self.dataset, cfg.validation.reference_downscale_factor if cfg.validation.interval else None)
         self.batches = BucketBatchSampler(self.dataset.buckets, opt.batch_size, seed=cfg.seed)
         self._name_untrained()                           # before anything heavy is loaded
         self.streamer = self.compiled = None
@@ -894,6 +980,9 @@ def _inputs(self:LoraTrainer, batch:dict, sigma=None, generator=None)->FlowMatch
     c, st = batch['conditions'], self.cfg.training_strategy
     vctx, actx, cmask = run_connectors(self.connectors, c['video_prompt_embeds'],
                                        c.get('audio_prompt_embeds') if self.with_audio else None, c['prompt_attention_mask'])
+    if st.name == 'video_to_video':
+        return prepare_reference_inputs(batch, vctx, cmask, self.sampler, st.first_frame_conditioning_p, dtype=self.compute_dtype,
+                                        device=self.device, sigma=sigma, generator=generator)
     return prepare_inputs(batch, vctx, actx, cmask, self.sampler, st.first_frame_conditioning_p, self.with_audio,
                           st.independent_audio_sigma, dtype=self.compute_dtype, device=self.device,
                           sigma=sigma, generator=generator)
@@ -997,7 +1086,7 @@ def _finish(self:LoraTrainer, start_step:int, t_start:float, skipped:int)->Train
     lora = self.output_dir/'lora_weights.safetensors'
     if main:
         save_lora(self.model, lora, config=cfg, dtype=torch.float32 if cfg.checkpoints.precision == 'float32' else torch.bfloat16,
-                  metadata={'step': self.step})
+                  metadata={'step': self.step, **self._lora_metadata()})
         return_freed_host_memory()
     if self._wandb is not None: self._wandb.finish(); self._wandb = None
     barrier(self.dist)
@@ -1019,7 +1108,8 @@ def save_checkpoint(self:LoraTrainer)->Path:
     state = self._state()                     # every rank takes part (their random states are gathered)
     path = self.output_dir/'checkpoints'/f'step_{self.step:06d}'
     if self.dist.is_main:
-        path = write_checkpoint(self.output_dir, self.step, self.model, state, self.cfg, c.precision, c.keep_last_n)
+        path = write_checkpoint(self.output_dir, self.step, self.model, state, self.cfg, c.precision, c.keep_last_n,
+                                self._lora_metadata())
         self._plot()
     del state; return_freed_host_memory()      # the state's CPU copies (GiBs at 19B) do not stay in the process
     barrier(self.dist)
@@ -1048,6 +1138,13 @@ def _load(self:LoraTrainer, checkpoint:Path):
     if mp.exists():
         self.history = [h for h in map(json.loads, mp.read_text().splitlines()) if h['step'] <= self.step]
     self.log(f'resuming from {checkpoint} (step {self.step})')
+
+# %% ../nbs/06_training.ipynb #adfe3994
+@patch
+def _lora_metadata(self:LoraTrainer)->dict:
+    "Metadata entries for inference in every LoRA file of the run: IC-LoRA's reference_downscale_factor (a string)."
+    f = getattr(self, 'reference_downscale_factor', None)
+    return {} if f is None else {'reference_downscale_factor': str(f)}
 
 # %% ../nbs/06_training.ipynb #ltwatchcd
 @patch
@@ -1161,8 +1258,9 @@ def _find_lora(path:str|Path)->Path:
 def _largest_bucket(self:LoraTrainer)->tuple[int, int]:
     "(video tokens, audio tokens) per sample of the largest cached bucket."
     shapes = set(self.dataset.buckets)
-    return (max((math.prod(k[0][1:]) for k in shapes), default=3432),
-            max((k[3][1] for k in shapes if len(k) > 3), default=0))
+    ref = lambda k: math.prod(k[-1][1:]) if self.dataset.with_reference else 0   # IC-LoRA: reference tokens too
+    return (max((math.prod(k[0][1:]) + ref(k) for k in shapes), default=3432),
+            max((k[3][1] for k in shapes if self.with_audio), default=0))
 
 @patch
 def _validation_bytes(self:LoraTrainer)->int:
@@ -1181,7 +1279,7 @@ def placement(self:LoraTrainer, device:str|None=None, # default: the trainer's d
     return plan_training(self.model, self.connectors, self.params, self.cfg.acceleration, self.cfg.optimization,
                          device or self.device, vt, at, buckets=len(set(self.dataset.buckets)),
                          validation_bytes=self._validation_bytes(), extra_slack=extra_slack,
-                         per_token_timesteps=self.cfg.training_strategy.first_frame_conditioning_p > 0,
+                         per_token_timesteps=self.cfg.training_strategy.first_frame_conditioning_p > 0 or self.dataset.with_reference,
                          host_ram=self._host_ram() if str(device or self.device).startswith('cuda') else None)
 
 @patch
