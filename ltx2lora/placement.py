@@ -286,6 +286,8 @@ def plan_training(transformer, # the peft-wrapped `LTXModel`, before streaming
     if not together or steps == 1: return one
     try: joint = plan(optimization.batch_size * steps)
     except MemoryError: return one                # only one micro-batch at a time fits
+    over = lambda p: p.gpu_bytes is not None and p.gpu_bytes > p.budget.total   # (a budget tested on the CPU never raises)
+    if over(joint) and not over(one): return one
     per_sample = lambda p, n: (p.plan.pcie_bytes_per_step if p.plan is not None else 0) / n
     if per_sample(joint, steps) > per_sample(one, 1): return one
     pinned = lambda p: (p.plan.streamed_bytes if p.plan is not None else 0) + HOST_HEADROOM
