@@ -65,7 +65,8 @@ def _setting(r)->str:
     elif s.get('offload') == 'off': text = 'none (reference)'
     else: text = s.get('offload', "guide's 60 %")
     return (text + (', bf16 adapters' if s.get('adapter_dtype') == 'bfloat16' else '')
-            + (', fp8 in RAM' if s.get('offload_dtype') == 'fp8' else ''))
+            + (', fp8 in RAM' if s.get('offload_dtype') == 'fp8' else '')
+            + (', IC-LoRA (reference + target)' if s.get('name') == 'video_to_video' else ''))
 
 
 def _timed(r)->int:

@@ -23,15 +23,16 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 AUTO23 = 'acceleration.offload=auto,acceleration.vram_budget_gb=23'
 AUTO31 = 'acceleration.offload=auto,acceleration.vram_budget_gb=31'
+IC_LORA = 'training_strategy.name=video_to_video'   # the guide's LoRA, IC-LoRA's inputs (train_bench.py picks the reference cache)
 
 
-def _training(version:str, rows:list, tiny=False)->list:
+def _training(version:str, rows:list, tiny=False, tiny_sets:str='')->list:
     """A training suite: `real_size.sh` writes the full-size checkpoint and cache once (at most 120 s), then one process
     per row (`NAME:CAP:STEPS[:VALIDATE_AT]:SET,...:LIMIT_S`); the suite's limit is their sum."""
     env = dict(REAL_SIZE_VERSION=version, PREPARE_LIMIT='120')
     if tiny:
         env.update(REAL_SIZE_TINY='1', REAL_SIZE_DIR=f'{{out}}/real-size-tiny-{version}')
-        rows = ['auto:-:3:-:acceleration.offload=auto,acceleration.vram_budget_gb=0.001:120']
+        rows = [f'auto:-:3:-:acceleration.offload=auto,acceleration.vram_budget_gb=0.001{tiny_sets}:120']
     limit = 120 + sum(int(r.rsplit(':', 1)[1]) for r in rows)
     return [dict(name=f'training-{version}', argv=['bash', 'benchmarks/real_size.sh', *rows], env=env, limit=limit, rows='rows.jsonl')]
 
@@ -51,6 +52,9 @@ SUITES = {
                                                              'ref:-:2:-:acceleration.offload=off:150'], tiny)),
     'training-2.3': ("`ltx2lora train` on the LTX-2.3 22B layout at 23 and 31 GiB (its own checkpoint: the disk holds one)",
                      lambda tiny: _training('2.3', [f'auto23:23:8:-:{AUTO23}:250', f'auto31:31:8:-:{AUTO31}:200'], tiny)),
+    'training-ic-lora': ("`ltx2lora train` IC-LoRA (video_to_video) on the 19B file: 704x384x97 target + same-size reference, at 23 and 31 GiB",
+                         lambda tiny: _training('19b', [f'ic23:23:8:-:{AUTO23},{IC_LORA}:260', f'ic31:31:8:-:{AUTO31},{IC_LORA}:200'],
+                                                tiny, ',' + IC_LORA)),
     'guide': ("the guide's method (relaxis/LTX-2's RamTorch offload, `../shared/bench-baseline`) at its shares for 24 and 32 GB",
               lambda tiny: [dict(name='guide', argv=['bash', '.bench-baseline/run_device.sh', '--schemes', 'B75@23,B60@31',
                                                      '--steps', '3', '--no-floors', '--time-budget', '250'],

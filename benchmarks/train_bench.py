@@ -44,9 +44,12 @@ def prepare(args):
     made = write_full_size_fixtures(out, args.version, (w, h, f), args.samples, config=config, show_progress=False,
                                     text_tokens=128 if args.tiny else 1024)
     write_tiny_gemma(out/'gemma-placeholder')
+    from ltx2lora.fixtures import write_synthetic_cache    # IC-LoRA rows: the same clips with a clip-size reference, no audio
+    ic = write_synthetic_cache(out/'dataset-ic', made['checkpoint'], (w, h, f), args.samples, with_audio=False,
+                               with_reference=True, text_tokens=128 if args.tiny else 1024)
     conds = sorted((made['precomputed']/'conditions').rglob('*.pt'))
     torch.save([torch.load(conds[0], weights_only=True), torch.load(conds[-1], weights_only=True)], out/'validation_conditions.pt')
-    info = dict(checkpoint=str(made['checkpoint']), precomputed=str(made['precomputed']), seconds=round(time.time() - t0, 1),
+    info = dict(checkpoint=str(made['checkpoint']), precomputed=str(made['precomputed']), precomputed_ic=str(ic), seconds=round(time.time() - t0, 1),
                 checkpoint_gb=made['checkpoint'].stat().st_size / 1e9, version=args.version, bucket=args.bucket)
     (out/'prepared.json').write_text(json.dumps(info))
     print(json.dumps(info))
@@ -67,6 +70,10 @@ def _config(args, info:dict, out_dir:Path)->dict:
     for kv in args.set:
         k, v = kv.split('=', 1)
         _set(cfg, k, yaml.safe_load(v))
+    if cfg['training_strategy'].get('name') == 'video_to_video':     # IC-LoRA: the cache with references, video only
+        if 'precomputed_ic' not in info: raise SystemExit(f'{args.dir}: prepared before IC-LoRA rows existed; delete it and prepare again')
+        _set(cfg, 'data.preprocessed_data_root', info['precomputed_ic'])
+        cfg['training_strategy'] = {k: v for k, v in cfg['training_strategy'].items() if k != 'with_audio'}
     return cfg
 
 

@@ -627,6 +627,7 @@ def write_synthetic_cache(root:str|Path, # the dataset folder: the cache goes to
                           video_dims=(704, 384, 97), # (width, height, frames) of the clips it stands for
                           samples:int=4, # how many
                           with_audio:bool=True, # also audio_latents/, as `preprocess` (unless --no-audio)
+                          with_reference:bool=False, # also reference_latents/ (IC-LoRA), each a clip-size reference's
                           text_tokens:int=1024, # prompt length L, a multiple of 128 (`max_text_length`)
                           frame_rate:float=25.0, # of the clips
                           seed:int=0, # the values are a function of (shapes, seed)
@@ -636,25 +637,31 @@ def write_synthetic_cache(root:str|Path, # the dataset folder: the cache goes to
     from ltx2lora import latents as L
     bucket = _check_synthetic(video_dims, samples, text_tokens)
     shapes, out = _synthetic_shapes(model_path, bucket, frame_rate), Path(root)/".precomputed"
-    m, needed = L._new_manifest(None), L._needed_parts(with_audio)
+    m, needed = L._new_manifest(None), L._needed_parts(with_audio, with_reference)
     encoders = ("video_encoder", "audio_encoder", "feature_extractor")
     fp = L._reuse_or(m["model"], Path(model_path), lambda: L.checkpoint_fingerprints(model_path, encoders), encoders)
     m["settings"] = dict(resolution_buckets=[str(bucket)], with_audio=with_audio, only=None, device=None,
                          load_text_encoder_in_8bit=False, vae_tiling=False, silence_for_missing_audio=False,
                          max_text_length=text_tokens, text_batch_size=1, lora_trigger=None,
+                         reference_column="reference_path" if with_reference else None, reference_downscale_factor=1,
                          synthetic=dict(seed=seed, frame_rate=frame_rate))
     for i in range(samples):
         media, name = f"videos/synthetic_{i:03d}.mp4", L.sample_name(f"videos/synthetic_{i:03d}.mp4")
-        files = _synthetic_sample(shapes, frame_rate, text_tokens, torch.Generator().manual_seed(seed * 1_000_003 + i))
+        g = torch.Generator().manual_seed(seed * 1_000_003 + i)
+        files = _synthetic_sample(shapes, frame_rate, text_tokens, g)
+        files["reference_latents"] = dict(files["latents"], latents=torch.randn(shapes["video"], generator=g).bfloat16())
         fingerprint, v = f"synthetic-{seed}-{i}", dict(version=L.CACHE_VERSION, bucket=str(bucket))
         identity = dict(latents=dict(v, media=fingerprint, video_encoder=fp["video_encoder"]),
                         audio_latents=dict(v, media=fingerprint, audio_encoder=fp["audio_encoder"], silence=False),
                         conditions=dict(version=L.CACHE_VERSION, prompt=f"synthetic-{seed}-{i}", text_encoder=None,
-                                        precision="bf16", max_length=text_tokens, feature_extractor=fp["feature_extractor"]))
+                                        precision="bf16", max_length=text_tokens, feature_extractor=fp["feature_extractor"]),
+                        reference_latents=dict(v, media=f"{fingerprint}-reference", video_encoder=fp["video_encoder"]))
         s = m["samples"][name] = dict(media_path=media, parts={}, bucket=str(bucket),
                                       notes=["synthetic: random latents and prompt embeddings; the clip does not exist"],
                                       media=dict(fingerprint=fingerprint, width=bucket.width, height=bucket.height,
                                                  frames=bucket.frames, fps=frame_rate, has_audio=with_audio))
+        if with_reference: s["reference"] = dict(media_path=f"references/synthetic_{i:03d}.mp4", fingerprint=f"{fingerprint}-reference",
+                                                 bucket=str(bucket), downscale_factor=1)
         for part in needed:
             atomic_torch_save(files[part], out/part/name)
             key = "video_prompt_embeds" if part == "conditions" else "latents"

@@ -32,3 +32,14 @@ def test_suites_listed_and_dry_run():
     res = subprocess.run([sys.executable, 'benchmarks/run.py', 'training-2.3', '--dry-run'], cwd=ROOT, capture_output=True,
                          text=True, timeout=60)
     assert res.returncode == 0 and 'REAL_SIZE_VERSION=2.3' in res.stdout and 'vram_budget_gb=31' in res.stdout
+
+
+def test_ic_lora_suite_tiny(tmp_path):
+    "IC-LoRA rows train `video_to_video` on the prepared reference cache (a clip-size reference per sample, no audio)."
+    res = subprocess.run([sys.executable, 'benchmarks/run.py', 'training-ic-lora', '--tiny', '--out', str(tmp_path), '--commit', 'abc'],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    (row,) = json.loads(next(tmp_path.glob('training-ic-lora-*.json')).read_text())['rows']
+    assert row['ok'] and row['steps_done'] == 3 and 'training_strategy.name=video_to_video' in row['settings'], row.get('error')
+    import report
+    assert 'IC-LoRA' in report._setting(row)
