@@ -29,10 +29,10 @@ from .distributed import (average_gradients, barrier, broadcast_parameters, clos
 # %% auto #0
 __all__ = ['TIMESTEP_SAMPLERS', 'STATE_FORMAT', 'precomputed_root', 'CachedDataset', 'check_cached_samples', 'BucketBatchSampler',
            'load_connectors', 'run_connectors', 'UniformSampler', 'ShiftedLogitNormalSampler', 'make_timestep_sampler',
-           'FlowMatchingInputs', 'prepare_inputs', 'flow_matching_losses', 'join_inputs', 'split_losses',
-           'adamw8bit_unavailable', 'make_optimizer', 'lr_factor', 'make_scheduler', 'checkpoint_dirs', 'lora_file',
-           'write_checkpoint', 'read_checkpoint', 'TrainingStateError', 'write_training_state', 'read_training_state',
-           'NonFiniteLossError', 'TrainResult', 'LoraTrainer', 'plot_losses', 'train']
+           'FlowMatchingInputs', 'prepare_inputs', 'flow_matching_losses', 'prepare_audio_inputs', 'join_inputs',
+           'split_losses', 'adamw8bit_unavailable', 'make_optimizer', 'lr_factor', 'make_scheduler', 'checkpoint_dirs',
+           'lora_file', 'write_checkpoint', 'read_checkpoint', 'TrainingStateError', 'write_training_state',
+           'read_training_state', 'NonFiniteLossError', 'TrainResult', 'LoraTrainer', 'plot_losses', 'train']
 
 # %% ../nbs/06_training.ipynb #91072b04
 def precomputed_root(path:str|Path, # `data.preprocessed_data_root`: the `.precomputed` folder or the dataset folder
@@ -42,9 +42,11 @@ def precomputed_root(path:str|Path, # `data.preprocessed_data_root`: the `.preco
     if (p/'.precomputed').is_dir() and not (p/'latents').is_dir(): p = p/'.precomputed'
     return p
 
-def _bucket_key(root:Path, sample:str, with_audio:bool)->tuple:
+def _bucket_key(root:Path, sample:str, with_audio:bool, with_video:bool=True)->tuple:
     "The shapes that must agree within a batch, read without loading the tensors (memory-mapped)."
     load = lambda part: torch.load(root/part/sample, map_location='cpu', mmap=True, weights_only=True)
+    if not with_video:   # audio only: no video latents, the audio-duration bucket decides
+        return ((), 0.0, tuple(load('conditions')['video_prompt_embeds'].shape), tuple(load('audio_latents')['latents'].shape))
     v, c = load('latents'), load('conditions')
     key = (tuple(v['latents'].shape), float(v.get('fps', 24.0)), tuple(c['video_prompt_embeds'].shape))
     if with_audio: key += (tuple(load('audio_latents')['latents'].shape),)
@@ -57,28 +59,30 @@ class CachedDataset:
                  with_audio:bool=True, # training with audio: audio_latents/ needed too
                  model_path:str|Path|None=None, # the checkpoint being trained: caches made by another one are stale
                  channels:dict|None=None, # what the model takes (`check_cached_samples`); None: shapes not checked against it
+                 with_video:bool=True, # False: audio-only samples (`text_to_audio`), no latents/
                 ):
-        self.root, self.with_audio = precomputed_root(root), with_audio
-        if not (self.root/'latents').is_dir():
+        self.root, self.with_audio, self.with_video = precomputed_root(root), with_audio or not with_video, with_video
+        with_audio = self.with_audio
+        if not (self.root/('latents' if with_video else 'audio_latents')).is_dir():
             raise FileNotFoundError(f'{self.root}: no latents/ folder; run preprocessing first (`ltx2lora preprocess`), '
                                     'or point data.preprocessed_data_root at the .precomputed folder')
         if held := live_locks(self.root):   # a preprocess run is writing it: its files are not final yet
             raise FolderLockedError(f'{self.root}: {held[0]}; train once it has finished')
-        self.samples, self.left_out = complete_samples(self.root, with_audio=with_audio, model_path=model_path)
+        self.samples, self.left_out = complete_samples(self.root, with_audio=with_audio, model_path=model_path, audio_only=not with_video)
         bad = {str(Path(*Path(f).relative_to(self.root).parts[1:])): why for f, why in check_cache_hashes(self.root, self.samples)}
-        bad.update({s: why for s, why in check_cached_samples(self.root, self.samples, with_audio, channels).items() if s not in bad})
+        bad.update({s: why for s, why in check_cached_samples(self.root, self.samples, with_audio, channels, with_video).items() if s not in bad})
         self.left_out.update(bad)
         self.samples = [s for s in self.samples if s not in bad]
         if not self.samples:
             why = '; '.join(f'{k}: {v}' for k, v in list(self.left_out.items())[:5])
             raise ConfigError([ConfigProblem('data.preprocessed_data_root', 'no complete sample to train on' + (f' ({why})' if why
                               else '') + '; run preprocess (for this model and these settings) again', str(self.root))], 'the cached dataset')
-        self.buckets = [_bucket_key(self.root, s, with_audio) for s in self.samples]
+        self.buckets = [_bucket_key(self.root, s, with_audio, with_video) for s in self.samples]
 
     def __len__(self): return len(self.samples)
 
     def __getitem__(self, i:int)->dict:
-        return load_cached_sample(self.root, self.samples[i], with_audio=self.with_audio)
+        return load_cached_sample(self.root, self.samples[i], with_audio=self.with_audio, with_video=self.with_video)
 
     def __repr__(self):
         return (f'CachedDataset({self.root}: {len(self)} samples in {len(set(self.buckets))} bucket(s), '
@@ -89,9 +93,9 @@ _PARTS = {'latents': ('latents', 4, lambda t: t.shape[0]),                     #
           'audio_latents': ('latents', 3, lambda t: t.shape[0] * t.shape[2]),  # [C, T, F]: C x F features per step
           'conditions': ('video_prompt_embeds', 2, None)}                      # [L, D]
 
-def _sample_problem(root:Path, sample:str, with_audio:bool, channels:dict)->str|None:
+def _sample_problem(root:Path, sample:str, with_audio:bool, channels:dict, with_video:bool=True)->str|None:
     "Why a cached sample cannot be trained (unreadable, a wrong shape, NaN or inf values), naming the file; or None."
-    for part in ['latents', 'conditions'] + (['audio_latents'] if with_audio else []):
+    for part in ['latents'] * with_video + ['conditions'] + (['audio_latents'] if with_audio else []):
         f, (key, ndim, width) = root/part/sample, _PARTS[part]
         try: d = torch.load(f, map_location='cpu', mmap=True, weights_only=True)
         except Exception as e:
@@ -109,10 +113,11 @@ def check_cached_samples(root:str|Path, # the `.precomputed` folder (or its data
                          samples:list[str], # sample names (e.g. the first list of `complete_samples`)
                          with_audio:bool=True,
                          channels:dict|None=None, # part -> what the model takes: latents 128, audio_latents 8 x 16 = 128
+                         with_video:bool=True, # False: audio-only samples, no latents/
                         )->dict: # sample -> why it cannot be trained (empty: all good)
     "Read every cached file of `samples` once (memory-mapped) and name those that cannot be trained."
     root = precomputed_root(root)
-    found = {s: _sample_problem(root, s, with_audio, channels or {}) for s in samples}
+    found = {s: _sample_problem(root, s, with_audio, channels or {}, with_video) for s in samples}
     return {s: p for s, p in found.items() if p}
 
 # %% ../nbs/06_training.ipynb #91a54a84
@@ -312,15 +317,44 @@ def flow_matching_losses(video_pred, # [B, tokens, 128] predicted velocity
                          inputs:FlowMatchingInputs,
                          audio_loss_weight:float=1.0, # `training_strategy.audio_loss_weight`
                         )->dict: # {"video", "audio" (None without audio), "total"}: float32 scalars
-    "Video loss (MSE over the tokens in the loss), audio loss (MSE), total = video + weight × audio."
-    m = inputs.video_loss_mask[..., None].float()
-    err = (video_pred.float() - inputs.video_target).square()
-    video = (err * m).sum() / (m.sum() * err.shape[-1])    # = the official mean(err · m / mean(m))
-    audio = None
+    "Video loss (MSE over the tokens in the loss), audio loss (MSE), total = video + weight × audio (audio alone: the audio loss)."
+    video = audio = None
+    if video_pred is not None:
+        m = inputs.video_loss_mask[..., None].float()
+        err = (video_pred.float() - inputs.video_target).square()
+        video = (err * m).sum() / (m.sum() * err.shape[-1])    # = the official mean(err · m / mean(m))
     if audio_pred is not None and inputs.audio_target is not None:
         audio = (audio_pred.float() - inputs.audio_target).square().mean()
-    total = video if audio is None else video + audio_loss_weight * audio
+    total = video if audio is None else audio if video is None else video + audio_loss_weight * audio
     return dict(video=video, audio=audio, total=total)
+
+# %% ../nbs/06_training.ipynb #af22181a
+def prepare_audio_inputs(batch:dict, # a collated audio-only batch: {"audio_latents": ..., "conditions": ...}
+                         audio_context, # [B, L, Da] from `run_connectors`
+                         context_mask, # [B, L]
+                         sampler, # a timestep sampler (`make_timestep_sampler`)
+                         dtype=None, # dtype of the positions (the transformer's); latents and targets stay float32
+                         device='cpu',
+                         sigma=None, # fixed σ per sample (evaluation); None: from `sampler`, shifted by the audio token count
+                         generator=None, # a torch.Generator for the noise, or a list of one per sample; None: the global one
+                        )->FlowMatchingInputs:
+    "Noise a batch of cached audio latents for flow matching on the audio stream alone (`text_to_audio`)."
+    from ltx_core.model.transformer.modality import Modality
+    from ltx_core.tools import AudioLatentTools
+    from ltx_core.components.patchifiers import AudioPatchifier
+    from ltx_core.types import AudioLatentShape
+    dtype = torch.float32 if dtype is None else dtype
+    a0 = batch['audio_latents']['latents'].to(device, torch.float32)           # [B, 8, T, 16]
+    B = a0.shape[0]
+    atools = AudioLatentTools(AudioPatchifier(patch_size=1), AudioLatentShape(B, 8, a0.shape[2], 16))
+    astate = atools.create_initial_state(device, dtype, a0.to(dtype))
+    ax0 = atools.patchifier.patchify(a0)                                       # [B, T, 128]
+    if sigma is None: sigma = sampler.sample(B, ax0.shape[1], device=device)
+    sigma = torch.as_tensor(sigma, dtype=torch.float32, device=device).reshape(B)
+    noise, s = _randn(ax0.shape, device, generator), sigma.view(B, 1, 1)
+    audio = Modality(latent=(1 - s) * ax0 + s * noise, sigma=sigma, timesteps=sigma.view(B, 1).expand(B, ax0.shape[1]),
+                     positions=astate.positions, context=audio_context, context_mask=context_mask)
+    return FlowMatchingInputs(None, audio, None, noise - ax0, None, sigma, sigma, False)
 
 # %% ../nbs/06_training.ipynb #895c4a79
 def _joined(modalities:list):
@@ -340,8 +374,8 @@ def join_inputs(parts:list[FlowMatchingInputs], # from `prepare_inputs`, batches
 def split_losses(video_pred, audio_pred, # the joint pass's outputs
                  parts:list[FlowMatchingInputs], audio_loss_weight:float=1.0)->list[dict]:
     "Each micro-batch's `flow_matching_losses` on its slice of the joint output."
-    sizes = [p.video.latent.shape[0] for p in parts]
-    vps = video_pred.split(sizes)
+    sizes = [(p.video or p.audio).latent.shape[0] for p in parts]
+    vps = video_pred.split(sizes) if video_pred is not None else [None] * len(parts)
     aps = audio_pred.split(sizes) if audio_pred is not None else [None] * len(parts)
     return [flow_matching_losses(v, a, p, audio_loss_weight) for v, a, p in zip(vps, aps, parts)]
 
@@ -748,9 +782,9 @@ class _EpochBatches:
 def _unsupported(cfg:TrainingConfig)->list[ConfigProblem]:
     "Settings this version cannot train with, as problems with their fix."
     probs = []
-    if cfg.training_strategy.name != 'text_to_video':
-        probs.append(ConfigProblem('training_strategy.name', 'only text_to_video is implemented so far (IC-LoRA '
-                                   'video_to_video is not); use text_to_video', cfg.training_strategy.name))
+    if cfg.training_strategy.name not in ('text_to_video', 'text_to_audio'):
+        probs.append(ConfigProblem('training_strategy.name', 'only text_to_video and text_to_audio are implemented so far '
+                                   '(IC-LoRA video_to_video is not); use text_to_video', cfg.training_strategy.name))
     if cfg.acceleration.quantization:
         probs.append(ConfigProblem('acceleration.quantization', 'quanto quantization is not supported (the guide '
                                    'measured it slower than offloading); set it to null', cfg.acceleration.quantization))
@@ -785,7 +819,7 @@ class LoraTrainer:
         self.output_dir = Path(cfg.output_dir).expanduser()
         self._resume_from = self._resume_point(cfg.checkpoints.resume if resume is None else resume)
         st, opt, acc = cfg.training_strategy, cfg.optimization, cfg.acceleration
-        self.with_audio = st.with_audio
+        self.with_audio, self.with_video = getattr(st, 'with_audio', True), st.name != 'text_to_audio'
         self.compute_dtype = torch.bfloat16 if acc.mixed_precision_mode == 'bf16' else torch.float32
         if cfg.hub.push_to_hub: log('note: hub.push_to_hub is not implemented; the LoRA stays in output_dir')
         self._check_optimizer()                          # before anything heavy is loaded
@@ -795,7 +829,7 @@ class LoraTrainer:
         base = self.model.get_base_model()
         self.dataset = CachedDataset(cfg.data.preprocessed_data_root, with_audio=self.with_audio, model_path=cfg.model.model_path,
                                      channels={'latents': base.patchify_proj.in_features,
-                                               'audio_latents': base.audio_patchify_proj.in_features})
+                                               'audio_latents': base.audio_patchify_proj.in_features}, with_video=self.with_video)
         self.batches = BucketBatchSampler(self.dataset.buckets, opt.batch_size, seed=cfg.seed)
         self._name_untrained()                           # before anything heavy is loaded
         self.streamer = self.compiled = None
@@ -893,6 +927,7 @@ def _autocast(self:LoraTrainer):
 def _inputs(self:LoraTrainer, batch:dict, sigma=None, generator=None)->FlowMatchingInputs:
     "One batch noised for the transformer (σ and noise drawn unless given), its prompts through the connectors."
     c, st = batch['conditions'], self.cfg.training_strategy
+    if not self.with_video: return self._audio_inputs(batch, sigma, generator)
     vctx, actx, cmask = run_connectors(self.connectors, c['video_prompt_embeds'],
                                        c.get('audio_prompt_embeds') if self.with_audio else None, c['prompt_attention_mask'])
     return prepare_inputs(batch, vctx, actx, cmask, self.sampler, st.first_frame_conditioning_p, self.with_audio,
@@ -905,7 +940,16 @@ def losses(self:LoraTrainer, batch:dict, sigma=None, generator=None)->dict:
     inputs = self._inputs(batch, sigma, generator)
     if self.compiled is not None: self.compiled.step_begin()     # CUDA graphs: the last step's outputs are free
     with self._autocast(): vp, ap = self.model(inputs.video, inputs.audio, None)
-    return flow_matching_losses(vp, ap, inputs, self.cfg.training_strategy.audio_loss_weight)
+    return flow_matching_losses(vp, ap, inputs, getattr(self.cfg.training_strategy, 'audio_loss_weight', 1.0))
+
+# %% ../nbs/06_training.ipynb #0e648f3f
+@patch
+def _audio_inputs(self:LoraTrainer, batch:dict, sigma=None, generator=None)->FlowMatchingInputs:
+    "`_inputs` of a `text_to_audio` run: the audio prompt embeddings through the connectors, the audio latents noised."
+    c = batch['conditions']
+    _, actx, cmask = run_connectors(self.connectors, c['video_prompt_embeds'], c['audio_prompt_embeds'], c['prompt_attention_mask'])
+    return prepare_audio_inputs(batch, actx, cmask, self.sampler, dtype=self.compute_dtype, device=self.device,
+                                sigma=sigma, generator=generator)
 
 # %% ../nbs/06_training.ipynb #ltloophp
 @patch
@@ -942,11 +986,12 @@ def _skip_step(self:LoraTrainer, parts:list, finite:bool):
 def _step_metrics(self:LoraTrainer, parts:list, norm, lr:float, t0:float)->dict:
     "The line `metrics.jsonl` gets for a step: losses (mean over micro-batches and ranks), lr, gradient norm, time, GPU peak."
     mean = lambda k: float(np.mean([p[k] for p in parts]))
-    losses = mean_over_ranks(dict(loss=mean('total'), video_loss=mean('video'),
+    losses = mean_over_ranks(dict(loss=mean('total'), video_loss=mean('video') if self.with_video else None,
                                   audio_loss=mean('audio') if self.with_audio else None), self.dist)
     m = dict(step=self.step, loss=losses['loss'], video_loss=losses['video_loss'], lr=lr, grad_norm=float(norm),
              step_time=time.time() - t0)
     if self.with_audio: m['audio_loss'] = losses['audio_loss']
+    if not self.with_video: del m['video_loss']
     if self.device.startswith('cuda'):      # the step's GPU peak (the previous validation's included)
         m['gpu_peak_gib'] = torch.cuda.max_memory_allocated(self.device) / 2**30
         torch.cuda.reset_peak_memory_stats(self.device)
@@ -1162,7 +1207,7 @@ def _find_lora(path:str|Path)->Path:
 def _largest_bucket(self:LoraTrainer)->tuple[int, int]:
     "(video tokens, audio tokens) per sample of the largest cached bucket."
     shapes = set(self.dataset.buckets)
-    return (max((math.prod(k[0][1:]) for k in shapes), default=3432),
+    return (max((math.prod(k[0][1:]) for k in shapes if k[0]), default=3432 if self.with_video else 0),
             max((k[3][1] for k in shapes if len(k) > 3), default=0))
 
 @patch
@@ -1182,7 +1227,7 @@ def placement(self:LoraTrainer, device:str|None=None, # default: the trainer's d
     return plan_training(self.model, self.connectors, self.params, self.cfg.acceleration, self.cfg.optimization,
                          device or self.device, vt, at, buckets=len(set(self.dataset.buckets)),
                          validation_bytes=self._validation_bytes(), extra_slack=extra_slack,
-                         per_token_timesteps=self.cfg.training_strategy.first_frame_conditioning_p > 0,
+                         per_token_timesteps=getattr(self.cfg.training_strategy, 'first_frame_conditioning_p', 0) > 0,
                          host_ram=self._host_ram() if str(device or self.device).startswith('cuda') else None)
 
 @patch
@@ -1249,7 +1294,7 @@ def _joint_losses(self:LoraTrainer, batches:list, # micro-batches of one shape
     parts = [self._inputs(b) for b in batches]       # the same random draws, in the same order, as one at a time
     if self.compiled is not None: self.compiled.step_begin()
     with self._autocast(): vp, ap = self.model(*join_inputs(parts), None)
-    return split_losses(vp, ap, parts, self.cfg.training_strategy.audio_loss_weight)
+    return split_losses(vp, ap, parts, getattr(self.cfg.training_strategy, 'audio_loss_weight', 1.0))
 
 @patch
 def _forward_backward(self:LoraTrainer, batches:list, # this optimizer step's micro-batches
