@@ -71,7 +71,7 @@ def _preprocess(args)->int:
                              load_text_encoder_in_8bit=args.load_text_encoder_in_8bit, vae_tiling=args.vae_tiling,
                              silence_for_missing_audio=args.silence_for_missing_audio, lora_trigger=args.lora_trigger,
                              max_text_length=args.max_text_length, text_batch_size=args.text_batch_size, force=args.force,
-                             shard=args.shard)
+                             shard=args.shard, audio_durations=args.audio_durations)
     except (CheckpointError, ValueError, FileNotFoundError) as e: return _usage(args, str(e))
     except (FolderLockedError, DiskFullError) as e: return _fault(args, e)
     except Exception as e:
@@ -274,7 +274,9 @@ def _add_caption(sub):
 def _add_preprocess(sub):
     pp = sub.add_parser('preprocess', help='cache video latents, audio latents and text embeddings once, for training (the guide\'s "Preprocessing" step)')
     pp.add_argument('dataset', metavar='DATASET', help='dataset.jsonl')
-    pp.add_argument('--resolution-buckets', required=True, metavar='WxHxF[,...]', help='e.g. 704x384x97')
+    pp.add_argument('--resolution-buckets', metavar='WxHxF[,...]', help='e.g. 704x384x97 (required unless --audio-durations)')
+    pp.add_argument('--audio-durations', metavar='SECONDS[,...]', help='an audio-only cache for text_to_audio (no video '
+                    'latents; audio files or videos\' sound), in audio-duration buckets, e.g. 5 or 2.5,5')
     pp.add_argument('--model-path', required=True, metavar='M', help='ltx-2-19b-dev.safetensors (VAEs and text projection)')
     pp.add_argument('--text-encoder-path', metavar='G', help='Gemma 3 folder (needed unless --only videos/audio)')
     pp.add_argument('--out', dest='output_dir', metavar='DIR', help='the cache folder (default: <dataset folder>/.precomputed)')
