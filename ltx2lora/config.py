@@ -235,6 +235,13 @@ class TextToVideoConfig(_Section):
         '`false` shares one sigma like ltx-trainer 1.0.0.')
     audio_latents_dir:str = Field('audio_latents', min_length=1,
         description='Folder of the audio latents, inside `data.preprocessed_data_root`.')
+    keyframe_conditioning_p:float = Field(0.0, ge=0.0, le=1.0, description='Probability (per batch, when the first '
+        'frame was not drawn) that the frames of `keyframe_indices` are given as clean keyframes and left out of the loss; '
+        'trains keyframe interpolation (ltx-pipelines `--image PATH FRAME_IDX STRENGTH`).')
+    keyframe_indices:list[int] = Field(default_factory=lambda: [0, -1], min_length=1, description='Pixel frame indices '
+        'of the keyframes (0 first, -1 last, as `FRAME_IDX` at sampling); each conditions the latent frame holding it.')
+    keyframe_strength:float = Field(1.0, ge=0.0, le=1.0, description='Strength of the keyframes: 1 clean, lower values '
+        'noise them to (1 - strength) x sigma, as ltx-pipelines\' image strength does.')
 
 class VideoToVideoConfig(_Section):
     "Strategy `video_to_video` (IC-LoRA): learn to make the clips from a reference video and the caption."

@@ -24,10 +24,10 @@ from .training import load_connectors
 # %% auto #0
 __all__ = ['production_guidance', 'guidance', 'validation_guidance', 'TextContexts', 'text_contexts', 'SampleLatents',
            'check_video_dims', 'parse_video_dims', 'is_streamed', 'fit_stg_blocks', 'sample_latents',
-           'encode_first_frame', 'load_sampling_transformer', 'DecodedSample', 'Decoders', 'frame_strip',
-           'plot_spectrogram', 'write_sample', 'ValidationSet', 'prepare_validation', 'run_validation',
-           'ValidationHook', 'validation_hook', 'Comparison', 'comparison_grid', 'comparison_widget',
-           'compare_checkpoints', 'lora_specs', 'sample']
+           'encode_first_frame', 'image_specs', 'keyframe_conditionings', 'encode_keyframes',
+           'load_sampling_transformer', 'DecodedSample', 'Decoders', 'frame_strip', 'plot_spectrogram', 'write_sample',
+           'ValidationSet', 'prepare_validation', 'run_validation', 'ValidationHook', 'validation_hook', 'Comparison',
+           'comparison_grid', 'comparison_widget', 'compare_checkpoints', 'lora_specs', 'sample']
 
 # %% ../nbs/07_inference.ipynb #d4cf6113
 def production_guidance(model_path:str|Path|None=None, # checkpoint whose `model_version` picks LTX-2 or LTX-2.3; None: LTX-2
@@ -254,6 +254,7 @@ def sample_latents(transformer, # `LTXModel`, `X0Model` or PEFT model; on its de
                    batch_guidance:bool|None=None, # run the guidance passes as one batch; None: when weights are streamed
                    show_progress:bool=False,
                    callback:Callable|None=None, # callback(step, steps) after each step
+                   keyframes:list|None=None, # (latent, frame index, strength) per image (`encode_keyframes`): frame 0 in place, others appended
                   )->SampleLatents:
     "Denoise video and audio latents from noise as ltx-pipelines' one-stage pipeline does."
     from ltx_core.components.diffusion_steps import EulerDiffusionStep
@@ -285,6 +286,7 @@ def sample_latents(transformer, # `LTXModel`, `X0Model` or PEFT model; on its de
     vstate = vtools.create_initial_state(device, dtype)
     if first_frame is not None:
         vstate = VideoConditionByLatentIndex(first_frame.to(device, dtype), first_frame_strength, 0).apply_to(vstate, vtools)
+    for item in keyframe_conditionings(keyframes or [], device, dtype): vstate = item.apply_to(vstate, vtools)
     vstate = noiser(vstate, 1.0)
     atools = AudioLatentTools(AudioPatchifier(patch_size=1), AudioLatentShape.from_video_pixel_shape(pixel))
     astate = noiser(atools.create_initial_state(device, dtype), 1.0 if generate_audio else 0.0)
@@ -324,6 +326,44 @@ def encode_first_frame(image:str|Path, # an image file (PNG, JPEG, ...)
     p = next(video_encoder.parameters())
     pixels = load_image_conditioning(str(path), height, width, p.dtype, p.device, crf=crf)
     with torch.no_grad(): return video_encoder(pixels)
+
+# %% ../nbs/07_inference.ipynb #029eb2ee
+def image_specs(images:list|None, # paths, or [PATH, FRAME_IDX, STRENGTH] items (strings, as the command line gives them)
+                frames:int|None=None, # the video's frame count: FRAME_IDX must be below it
+               )->list[tuple[str, int, float]]: # (path, frame index, strength) per image
+    "Read `--image PATH [FRAME_IDX STRENGTH]` arguments: a lone path is the first frame at strength 1."
+    out = []
+    for item in images or []:
+        item = [item] if isinstance(item, (str, Path)) else list(item)
+        if len(item) not in (1, 3): raise ValueError(f'--image {" ".join(map(str, item))}: give PATH or PATH FRAME_IDX STRENGTH')
+        path, idx, strength = (item[0], 0, 1.0) if len(item) == 1 else item
+        try: idx, strength = int(idx), float(strength)
+        except ValueError: raise ValueError(f'--image {path} {idx} {strength}: FRAME_IDX is a whole number, STRENGTH a number') from None
+        if idx < 0 or (frames is not None and idx >= frames):
+            raise ValueError(f'--image {path}: frame index {idx} is outside the video (0 to {"its last frame" if frames is None else frames - 1})')
+        if not 0 <= strength <= 1: raise ValueError(f'--image {path}: strength {strength} is not between 0 and 1')
+        out.append((str(path), idx, strength))
+    if len({i for _, i, _ in out}) < len(out): raise ValueError('--image: two images at the same frame index')
+    return out
+
+def keyframe_conditionings(keyframes:list, # (latent [1, 128, 1, H/32, W/32], frame index, strength) per image
+                           device=None, dtype=None, # where and in what the latents go (default: as they are)
+                          )->list: # ltx-core `ConditioningItem`s, in the order of `keyframes`
+    "ltx-pipelines' `combined_image_conditionings` for encoded images: frame 0 in place, the others appended."
+    from ltx_core.conditioning import VideoConditionByKeyframeIndex, VideoConditionByLatentIndex
+    items = []
+    for latent, idx, strength in keyframes:
+        latent = latent.to(device or latent.device, dtype or latent.dtype)
+        items.append(VideoConditionByLatentIndex(latent, strength, 0) if idx == 0 else
+                     VideoConditionByKeyframeIndex(keyframes=latent, frame_idx=idx, strength=strength))
+    return items
+
+def encode_keyframes(specs:list[tuple[str, int, float]], # from `image_specs`
+                     video_encoder, # ltx-core `VideoEncoder`
+                     width:int, height:int, # the video's size
+                    )->list: # (latent, frame index, strength) per image, as `sample_latents(keyframes=...)` takes
+    "Encode each keyframe image as ltx-pipelines does (`encode_first_frame`: CRF 33 round trip, cover-crop, VAE)."
+    return [(encode_first_frame(path, video_encoder, width, height), idx, strength) for path, idx, strength in specs]
 
 # %% ../nbs/07_inference.ipynb #2250789d
 def _check_lora_layers(model, path:Path):
@@ -798,7 +838,8 @@ def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
            stg_scale:float|None=None, # --stg-scale
            stg_blocks:list[int]|None=None, # --stg-blocks; None: production's
            stg_mode:str='stg_av', # --stg-mode: 'stg_av' or 'stg_v'
-           image:str|Path|None=None, # --image: first-frame image
+           image:str|Path|None=None, # --image PATH: first-frame image
+           images:list|None=None, # --image PATH FRAME_IDX STRENGTH (repeatable): keyframe images (`image_specs`)
            compare:bool=False, # --compare: one sample per LoRA and one without, side by side
            generate_audio:bool=True, # --no-audio sets False
            vram_budget_gb:float|None=None, # --vram-budget-gb: stream block weights to fit this much GPU memory
@@ -823,6 +864,9 @@ def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
     if note: print(note)
     loras = lora_specs(lora_paths, lora_strength)
     negative_prompt = negative_prompt or DEFAULT_NEGATIVE_PROMPT
+    specs = image_specs(images, dims[2])                                      # checked before anything loads
+    if image is not None and any(i == 0 for _, i, _ in specs): raise ValueError('two first-frame images: image and images at frame 0')
+    if compare and specs: raise ValueError('--compare takes a first-frame image (--image PATH) only, not keyframes')
     if compare:
         out = Path(output_path)
         out = out.with_suffix('') if out.suffix else out
@@ -837,10 +881,14 @@ def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
     if image is not None:
         enc = load_ltx2_component(model_path, 'video_encoder', device, torch.bfloat16)
         first = encode_first_frame(image, enc, dims[0], dims[1]).cpu(); del enc; _free_memory(device)
+    keys = None
+    if specs:
+        enc = load_ltx2_component(model_path, 'video_encoder', device, torch.bfloat16)
+        keys = [(z.cpu(), i, s) for z, i, s in encode_keyframes(specs, enc, dims[0], dims[1])]; del enc; _free_memory(device)
     model, streamer = load_sampling_transformer(model_path, loras, device, None, vram_budget_gb, video_dims=dims,
                                                 frame_rate=frame_rate)
     lat = sample_latents(model, pos, neg, dims, frame_rate, steps, seed, vg, ag, first, generate_audio=generate_audio,
-                         batch_guidance=batch_guidance, show_progress=show_progress)
+                         batch_guidance=batch_guidance, show_progress=show_progress, keyframes=keys)
     if streamer is not None: streamer.detach()
     del model, streamer; _free_memory(device)
     written = write_sample(Decoders(model_path, device, audio=generate_audio).decode(lat), output_path, title=(prompt or '')[:90])

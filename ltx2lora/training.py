@@ -29,10 +29,11 @@ from .distributed import (average_gradients, barrier, broadcast_parameters, clos
 # %% auto #0
 __all__ = ['TIMESTEP_SAMPLERS', 'STATE_FORMAT', 'precomputed_root', 'CachedDataset', 'check_cached_samples', 'BucketBatchSampler',
            'load_connectors', 'run_connectors', 'UniformSampler', 'ShiftedLogitNormalSampler', 'make_timestep_sampler',
-           'FlowMatchingInputs', 'prepare_inputs', 'flow_matching_losses', 'prepare_audio_inputs', 'join_inputs',
-           'split_losses', 'adamw8bit_unavailable', 'make_optimizer', 'lr_factor', 'make_scheduler', 'checkpoint_dirs',
-           'lora_file', 'write_checkpoint', 'read_checkpoint', 'TrainingStateError', 'write_training_state',
-           'read_training_state', 'NonFiniteLossError', 'TrainResult', 'LoraTrainer', 'plot_losses', 'train']
+           'FlowMatchingInputs', 'prepare_inputs', 'flow_matching_losses', 'prepare_audio_inputs',
+           'keyframe_latent_frames', 'add_keyframes', 'join_inputs', 'split_losses', 'adamw8bit_unavailable',
+           'make_optimizer', 'lr_factor', 'make_scheduler', 'checkpoint_dirs', 'lora_file', 'write_checkpoint',
+           'read_checkpoint', 'TrainingStateError', 'write_training_state', 'read_training_state', 'NonFiniteLossError',
+           'TrainResult', 'LoraTrainer', 'plot_losses', 'train']
 
 # %% ../nbs/06_training.ipynb #91072b04
 def precomputed_root(path:str|Path, # `data.preprocessed_data_root`: the `.precomputed` folder or the dataset folder
@@ -355,6 +356,57 @@ def prepare_audio_inputs(batch:dict, # a collated audio-only batch: {"audio_late
     audio = Modality(latent=(1 - s) * ax0 + s * noise, sigma=sigma, timesteps=sigma.view(B, 1).expand(B, ax0.shape[1]),
                      positions=astate.positions, context=audio_context, context_mask=context_mask)
     return FlowMatchingInputs(None, audio, None, noise - ax0, None, sigma, sigma, False)
+
+# %% ../nbs/06_training.ipynb #3cfdd8b5
+def keyframe_latent_frames(indices:list[int], # pixel frame indices, negative from the end (`keyframe_indices`)
+                           latent_frames:int, # F' of the clip's latents: the clip has 8 (F' - 1) + 1 pixel frames
+                          )->list[tuple[int, int]]: # (latent frame, pixel frame) per keyframe, by latent frame, no repeats
+    "The latent frame that holds each keyframe; indices beyond the clip are left out for it."
+    pixels, out = 8 * (latent_frames - 1) + 1, {}
+    for i in indices:
+        f = i + pixels if i < 0 else i
+        if 0 <= f < pixels: out.setdefault((f + 7) // 8, f)     # latent frame j holds pixel frames 8j-7 .. 8j
+    return sorted(out.items())
+
+# %% ../nbs/06_training.ipynb #9402da25
+def add_keyframes(inputs:FlowMatchingInputs, # from `prepare_inputs` (a batch without first-frame conditioning)
+                  batch:dict, # the same collated batch
+                  keyframes:list[tuple[int, int]], # (latent frame, pixel frame), from `keyframe_latent_frames`
+                  strength:float=1.0, # 1: clean keyframes; lower: noised to (1 - strength) σ
+                  generator=None, # for the appended keyframes' noise; None: the global one
+                 )->FlowMatchingInputs:
+    "Condition a noised batch on keyframes as ltx-pipelines does at sampling: frame 0 in place, the others appended."
+    import dataclasses
+    from ltx_core.conditioning import VideoConditionByKeyframeIndex
+    from ltx_core.tools import VideoLatentTools
+    from ltx_core.components.patchifiers import VideoLatentPatchifier
+    from ltx_core.types import VideoLatentShape
+    v, lat = inputs.video, batch['latents']
+    device, dtype = v.latent.device, v.positions.dtype
+    v0 = lat['latents'].to(device, torch.float32)
+    B, _, F, H, W = v0.shape
+    fps = float(lat['fps'][0]) if torch.is_tensor(lat['fps']) else float(lat['fps'])
+    vtools = VideoLatentTools(VideoLatentPatchifier(patch_size=1), VideoLatentShape(B, 128, F, H, W), fps=fps)
+    x0, N = vtools.patchifier.patchify(v0), v.latent.shape[1]
+    sk = (1 - strength) * inputs.sigma.view(B, 1, 1)                           # the keyframes' noise level and timestep
+    latent, timesteps, target, mask, positions = v.latent, v.timesteps, inputs.video_target, inputs.video_loss_mask, v.positions
+    if any(j == 0 for j, _ in keyframes):                                      # in place (VideoConditionByLatentIndex)
+        first = torch.arange(N, device=device) < H * W
+        latent = torch.where(first[None, :, None], (1 - sk) * x0 + sk * (target + x0), latent)   # target + x0: its noise
+        timesteps = torch.where(first[None], sk[:, :, 0].expand_as(timesteps), timesteps)
+        mask = mask & ~first[None]
+    later = [(j, f) for j, f in keyframes if j > 0]
+    if later:                                                                  # appended (VideoConditionByKeyframeIndex)
+        state = vtools.create_initial_state(device, dtype, v0.to(dtype))
+        for j, f in later: state = VideoConditionByKeyframeIndex(v0[:, :, j:j + 1].to(dtype), f, strength).apply_to(state, vtools)
+        guides = torch.cat([vtools.patchifier.patchify(v0[:, :, j:j + 1]) for j, _ in later], 1)   # [B, K, 128] float32
+        latent = torch.cat([latent, (1 - sk) * guides + sk * _randn(guides.shape, device, generator)], 1)
+        timesteps = torch.cat([timesteps, sk[:, :, 0].expand(B, guides.shape[1])], 1)
+        positions = torch.cat([positions, state.positions[:, :, N:].to(positions.dtype)], 2)
+        target = torch.cat([target, torch.zeros_like(guides)], 1)
+        mask = torch.cat([mask, torch.zeros(B, guides.shape[1], dtype=torch.bool, device=device)], 1)
+    video = dataclasses.replace(v, latent=latent, timesteps=timesteps, positions=positions)
+    return dataclasses.replace(inputs, video=video, video_target=target, video_loss_mask=mask)
 
 # %% ../nbs/06_training.ipynb #895c4a79
 def _joined(modalities:list):
@@ -930,9 +982,10 @@ def _inputs(self:LoraTrainer, batch:dict, sigma=None, generator=None)->FlowMatch
     if not self.with_video: return self._audio_inputs(batch, sigma, generator)
     vctx, actx, cmask = run_connectors(self.connectors, c['video_prompt_embeds'],
                                        c.get('audio_prompt_embeds') if self.with_audio else None, c['prompt_attention_mask'])
-    return prepare_inputs(batch, vctx, actx, cmask, self.sampler, st.first_frame_conditioning_p, self.with_audio,
-                          st.independent_audio_sigma, dtype=self.compute_dtype, device=self.device,
-                          sigma=sigma, generator=generator)
+    inputs = prepare_inputs(batch, vctx, actx, cmask, self.sampler, st.first_frame_conditioning_p, self.with_audio,
+                            st.independent_audio_sigma, dtype=self.compute_dtype, device=self.device,
+                            sigma=sigma, generator=generator)
+    return self._keyframes(batch, inputs, sigma, generator)
 
 @patch
 def losses(self:LoraTrainer, batch:dict, sigma=None, generator=None)->dict:
@@ -950,6 +1003,23 @@ def _audio_inputs(self:LoraTrainer, batch:dict, sigma=None, generator=None)->Flo
     _, actx, cmask = run_connectors(self.connectors, c['video_prompt_embeds'], c['audio_prompt_embeds'], c['prompt_attention_mask'])
     return prepare_audio_inputs(batch, actx, cmask, self.sampler, dtype=self.compute_dtype, device=self.device,
                                 sigma=sigma, generator=generator)
+
+# %% ../nbs/06_training.ipynb #e3455312
+@patch
+def _keyframes(self:LoraTrainer, batch:dict, inputs:FlowMatchingInputs, sigma=None, generator=None)->FlowMatchingInputs:
+    "With probability `keyframe_conditioning_p` (training draws only, not after a first-frame draw), add the keyframes."
+    st = self.cfg.training_strategy
+    p = getattr(st, 'keyframe_conditioning_p', 0.0)
+    if not p or sigma is not None or inputs.first_frame_conditioned or random.random() >= p: return inputs
+    frames = keyframe_latent_frames(st.keyframe_indices, batch['latents']['latents'].shape[2])
+    return add_keyframes(inputs, batch, frames, st.keyframe_strength, generator) if frames else inputs
+
+@patch
+def _losses_of(self:LoraTrainer, inputs:FlowMatchingInputs)->dict:
+    "`losses` of inputs made already (a micro-batch whose shape differs from the others')."
+    if self.compiled is not None: self.compiled.step_begin()
+    with self._autocast(): vp, ap = self.model(inputs.video, inputs.audio, None)
+    return flow_matching_losses(vp, ap, inputs, getattr(self.cfg.training_strategy, 'audio_loss_weight', 1.0))
 
 # %% ../nbs/06_training.ipynb #ltloophp
 @patch
@@ -1227,7 +1297,8 @@ def placement(self:LoraTrainer, device:str|None=None, # default: the trainer's d
     return plan_training(self.model, self.connectors, self.params, self.cfg.acceleration, self.cfg.optimization,
                          device or self.device, vt, at, buckets=len(set(self.dataset.buckets)),
                          validation_bytes=self._validation_bytes(), extra_slack=extra_slack,
-                         per_token_timesteps=getattr(self.cfg.training_strategy, 'first_frame_conditioning_p', 0) > 0,
+                         per_token_timesteps=max(getattr(self.cfg.training_strategy, k, 0) for k in
+                                                 ('first_frame_conditioning_p', 'keyframe_conditioning_p')) > 0,
                          host_ram=self._host_ram() if str(device or self.device).startswith('cuda') else None)
 
 @patch
@@ -1292,6 +1363,8 @@ def _joint_losses(self:LoraTrainer, batches:list, # micro-batches of one shape
                  )->list[dict]: # `flow_matching_losses` of each
     "The losses of several micro-batches from one pass through the transformer (`Placement.micro_batches_together`)."
     parts = [self._inputs(b) for b in batches]       # the same random draws, in the same order, as one at a time
+    if len({p.video.latent.shape[1] for p in parts if p.video is not None}) > 1:   # keyframes in some: not one shape
+        return [self._losses_of(p) for p in parts]
     if self.compiled is not None: self.compiled.step_begin()
     with self._autocast(): vp, ap = self.model(*join_inputs(parts), None)
     return split_losses(vp, ap, parts, getattr(self.cfg.training_strategy, 'audio_loss_weight', 1.0))
