@@ -161,13 +161,15 @@ def _sample(args)->int:
     from ltx2lora.inference import sample, lora_specs
     from ltx2lora.checkpoint import CheckpointError, random_weights_note
     if not args.output_path: return _usage(args, 'the mp4 to write is required: --out FILE.mp4')
+    lone = args.image is not None and len(args.image) == 1 and len(args.image[0]) == 1   # --image PATH: the first frame
+    image, images = (args.image[0][0], None) if lone else (None, args.image)
     try:
         _check_lora_files(lora_specs(args.lora_path, args.lora_strength))   # before any model is loaded
         out = sample(args.model_path, args.prompt, args.output_path, text_encoder_path=args.text_encoder_path,
                      lora_paths=args.lora_path, lora_strength=args.lora_strength, negative_prompt=args.negative_prompt,
                      seed=args.seed, video_dims=args.video_dims, frame_rate=args.frame_rate, inference_steps=args.inference_steps,
                      guidance_scale=args.guidance_scale, stg_scale=args.stg_scale, stg_blocks=args.stg_blocks,
-                     stg_mode=args.stg_mode, image=args.image, compare=args.compare, generate_audio=not args.no_audio,
+                     stg_mode=args.stg_mode, image=image, images=images, compare=args.compare, generate_audio=not args.no_audio,
                      vram_budget_gb=args.vram_budget_gb, batch_guidance=args.batch_guidance or None, device=args.device)
     except CheckpointError as e: return _fault(args, e)
     except (ValueError, FileNotFoundError) as e: return _usage(args, str(e))
@@ -334,7 +336,9 @@ def _add_sample(sub):
     sp.add_argument('--seed', type=int); sp.add_argument('--video-dims', metavar='WxHxF'); sp.add_argument('--frame-rate', type=float)
     sp.add_argument('--inference-steps', type=int); sp.add_argument('--guidance-scale', type=float); sp.add_argument('--stg-scale', type=float)
     sp.add_argument('--stg-blocks', type=int, nargs='+'); sp.add_argument('--stg-mode', choices=('stg_av', 'stg_v'), default='stg_av')
-    sp.add_argument('--image', help='first-frame image'); sp.add_argument('--compare', action='store_true', help='one sample per LoRA and one without, side by side')
+    sp.add_argument('--image', nargs='+', action='append', metavar='ARG', help='PATH [FRAME_IDX STRENGTH]: an image to condition on '
+                    '(repeatable, ltx-pipelines\' form); PATH alone is the first frame, FRAME_IDX STRENGTH put it at any frame')
+    sp.add_argument('--compare', action='store_true', help='one sample per LoRA and one without, side by side')
     sp.add_argument('--no-audio', action='store_true'); sp.add_argument('--vram-budget-gb', type=float, help='stream block weights to fit this much GPU memory')
     sp.add_argument('--batch-guidance', action='store_true'); sp.add_argument('--device', default='auto')
     sp.set_defaults(func=_sample, parser=sp)
