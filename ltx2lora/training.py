@@ -22,7 +22,8 @@ from .offload import BlockStreamer, block_linears, use_expandable_segments
 from .speed import compile_blocks
 from .placement import Placement, plan_training, sampling_bytes, module_bytes, check_host_ram, available_ram_bytes
 from .lora import (add_lora, checkpoint_is_fp8, load_lora, load_transformer, load_transformer_weights, lora_parameters,
-                           materialize_adapters, meta_transformer, pack_parameters, packed_buffer, save_lora, GradientBuffer)
+                           materialize_adapters, meta_transformer, pack_parameters, packed_buffer, save_lora, GradientBuffer,
+                   layer_stream)
 from .distributed import (average_gradients, barrier, broadcast_parameters, close_distributed, gather_objects,
                                   init_distributed, mean_over_ranks, rank_batches, ranks_on_this_machine)
 
@@ -942,9 +943,19 @@ def _build_models(self:LoraTrainer):
     self.model.get_base_model().set_gradient_checkpointing(opt.enable_gradient_checkpointing)
     self.connectors = load_connectors(cfg.model.model_path, dtype=self.compute_dtype)
     self.params = lora_parameters(self.model)
+    self._note_idle_adapters()
     if self.dist.active:
         broadcast_parameters(self.params, self.dist)     # identical adapters on every rank
         self._seed_everything(cfg.seed + 7919 * self.dist.rank)   # but each rank its own σ and noise
+
+# %% ../nbs/06_training.ipynb #46a33b04
+@patch
+def _note_idle_adapters(self:LoraTrainer):
+    "`text_to_audio` runs the audio stream alone: say so when adapters sit where no gradient reaches (they would stay zero)."
+    if self.with_video: return
+    idle = sorted({n.split('.lora_')[0] for n, p in self.model.named_parameters() if p.requires_grad and layer_stream(n) != 'audio'})
+    if idle: self.log(f'note: text_to_audio trains the audio stream only, but lora.target_modules also adapts {len(idle)} layers '
+                      f'outside it (e.g. {idle[0].removeprefix("base_model.model.")}); they stay zero. Use lora.target_preset: audio')
 
 # %% ../nbs/06_training.ipynb #ltdatacd
 @patch
@@ -1294,6 +1305,9 @@ def placement(self:LoraTrainer, device:str|None=None, # default: the trainer's d
              )->Placement:
     "Where this run's tensors go (`ltx2lora.placement.plan_training`), validation sampling included."
     vt, at = self._largest_bucket()
+    st = self.cfg.training_strategy
+    if getattr(st, 'keyframe_conditioning_p', 0) > 0:   # appended keyframes: one latent frame of tokens each, at most
+        vt += max((k[0][2] * k[0][3] for k in set(self.dataset.buckets) if k[0]), default=0) * len(st.keyframe_indices)
     return plan_training(self.model, self.connectors, self.params, self.cfg.acceleration, self.cfg.optimization,
                          device or self.device, vt, at, buckets=len(set(self.dataset.buckets)),
                          validation_bytes=self._validation_bytes(), extra_slack=extra_slack,
