@@ -13,7 +13,7 @@ import torch
 from fastcore.basics import patch
 # the stages before this one, in order (Gemma, the VAEs and ltx-pipelines load where they are used)
 from .config import load_config
-from .core import atomic_path, atomic_write_json, progress
+from .core import atomic_path, atomic_write_json, progress, encode_audio_frames
 from .checkpoint import CheckpointError, load_ltx2_component, read_safetensors_header
 from .latents import resolve_device, encode_prompts, write_mp4, _free_memory
 from .offload import BlockStreamer, use_expandable_segments
@@ -26,8 +26,9 @@ __all__ = ['production_guidance', 'guidance', 'validation_guidance', 'TextContex
            'check_video_dims', 'parse_video_dims', 'is_streamed', 'fit_stg_blocks', 'sample_latents',
            'encode_first_frame', 'image_specs', 'keyframe_conditionings', 'encode_keyframes',
            'load_sampling_transformer', 'DecodedSample', 'Decoders', 'frame_strip', 'plot_spectrogram', 'write_sample',
-           'ValidationSet', 'prepare_validation', 'run_validation', 'ValidationHook', 'validation_hook', 'Comparison',
-           'comparison_grid', 'comparison_widget', 'compare_checkpoints', 'lora_specs', 'sample']
+           'sample_audio_latents', 'decode_audio_latents', 'write_audio', 'ValidationSet', 'prepare_validation',
+           'run_validation', 'ValidationHook', 'validation_hook', 'Comparison', 'comparison_grid', 'comparison_widget',
+           'compare_checkpoints', 'lora_specs', 'sample']
 
 # %% ../nbs/07_inference.ipynb #d4cf6113
 def production_guidance(model_path:str|Path|None=None, # checkpoint whose `model_version` picks LTX-2 or LTX-2.3; None: LTX-2
@@ -564,6 +565,83 @@ def write_sample(sample:DecodedSample,
     if sample.waveform is not None:
         spec = plot_spectrogram(sample.waveform, sample.sample_rate, mp4.with_name(mp4.stem + '_spectrogram.png'), title)
     return dict(mp4=mp4, frames=strip, spectrogram=spec)
+
+# %% ../nbs/07_inference.ipynb #831d6e63
+def _audio_pass(x0, state, context, sigma, perturbations=None):
+    "One x0 estimate of the audio stream alone."
+    return x0(video=None, audio=_modality(state, context, sigma), perturbations=perturbations)[1]
+
+def sample_audio_latents(transformer, # `LTXModel`, `X0Model` or PEFT model, on its device
+                         positive:TextContexts, # the prompt (its audio context is used)
+                         negative:TextContexts|None=None, # the negative prompt (needed when CFG is on)
+                         seconds:float=5.0, # length of the sound
+                         inference_steps:int=40, # denoising steps
+                         seed:int=10, # noise seed
+                         audio_guidance=None, # audio `MultiModalGuiderParams`; None: production's (its modality scale is not used)
+                         show_progress:bool=False,
+                        )->SampleLatents: # with `video` None
+    "Denoise audio latents from noise with the transformer's audio stream alone (`text_to_audio`)."
+    from ltx_core.components.diffusion_steps import EulerDiffusionStep
+    from ltx_core.components.guiders import create_multimodal_guider_factory
+    from ltx_core.components.noisers import GaussianNoiser
+    from ltx_core.components.patchifiers import AudioPatchifier
+    from ltx_core.components.schedulers import LTX2Scheduler
+    from ltx_core.guidance.perturbations import BatchedPerturbationConfig, Perturbation, PerturbationConfig, PerturbationType
+    from ltx_core.model.transformer import X0Model
+    from ltx_core.tools import AudioLatentTools
+    from ltx_core.types import AudioLatentShape
+    if not seconds > 0: raise ValueError(f'seconds={seconds}: the sound needs a positive length')
+    model = _velocity_model(transformer)
+    device, dtype = model.patchify_proj.weight.device, model.patchify_proj.weight.dtype
+    guide = replace(audio_guidance or production_guidance()[1], modality_scale=1.0)
+    _check_stg_blocks(model, guide)
+    if negative is None and guide.cfg_scale != 1:
+        raise ValueError('classifier-free guidance (guidance scale != 1) needs a negative prompt; give `negative` or set it to 1')
+    pos = positive.to(device, dtype)
+    generator = torch.Generator(device=device).manual_seed(int(seed))
+    atools = AudioLatentTools(AudioPatchifier(patch_size=1), AudioLatentShape.from_duration(batch=1, duration=float(seconds)))
+    state = GaussianNoiser(generator=generator)(atools.create_initial_state(device, dtype), 1.0)
+    after_noise, x0 = generator.get_state(), X0Model(model)
+    sigmas = LTX2Scheduler().execute(steps=int(inference_steps)).to(dtype=torch.float32, device=device)
+    factory = create_multimodal_guider_factory(guide, None if negative is None else negative.to(device, dtype).audio)
+    stepper, values, last = EulerDiffusionStep(), sigmas.tolist(), None
+    stg = lambda g: BatchedPerturbationConfig([PerturbationConfig([Perturbation(PerturbationType.SKIP_AUDIO_SELF_ATTN, g.params.stg_blocks)])])
+    with torch.no_grad(), _eval_mode(transformer):
+        for i in progress(range(len(values) - 1), desc='sampling audio', disable=None if show_progress else True):
+            g = factory.build_from_sigma(values[i])
+            if last is None or not g.should_skip_step(i):
+                cond = _audio_pass(x0, state, pos.audio, sigmas[i])
+                last = g.calculate(cond, _audio_pass(x0, state, g.negative_context, sigmas[i]) if g.do_unconditional_generation() else 0.0,
+                                   _audio_pass(x0, state, pos.audio, sigmas[i], stg(g)) if g.do_perturbed_generation() else 0.0, 0.0)
+            d = (last * state.denoise_mask + state.clean_latent.float() * (1 - state.denoise_mask)).to(last.dtype)
+            state = replace(state, latent=stepper.step(state.latent, d, sigmas, i))
+    state = atools.unpatchify(atools.clear_conditioning(state))
+    return SampleLatents(None, state.latent, 0.0, int(seed), after_noise, str(device))
+
+# %% ../nbs/07_inference.ipynb #8a14f57c
+def decode_audio_latents(audio_latents, # [1, 8, T, 16] (`sample_audio_latents(...).audio`)
+                         audio_decoder, vocoder, # ltx-core `AudioDecoder` and `Vocoder` (e.g. `Decoders(...).audio_decoder`)
+                        )->tuple: # (float32 stereo waveform [2, n], sample rate)
+    "Decode audio latents to sound with ltx-core's audio decoder and vocoder, where they are."
+    from ltx_core.model.audio_vae import decode_audio
+    p = next(audio_decoder.parameters())
+    with torch.no_grad(): a = decode_audio(audio_latents.to(p.device, torch.float32), audio_decoder, vocoder)
+    return a.waveform.float().cpu().numpy(), int(a.sampling_rate)
+
+def write_audio(path:str|Path, # the sound file to write (AAC; `.m4a`)
+                waveform, # float [2, n] in [-1, 1]
+                sample_rate:int, # of `waveform`
+                title:str='', # over the spectrogram (e.g. the prompt)
+               )->dict: # {'audio', 'spectrogram'}
+    "Write a stereo waveform as an AAC `.m4a` (atomically) and its spectrogram PNG next to it."
+    import av
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    w = np.ascontiguousarray(np.clip(np.asarray(waveform, np.float32), -1, 1))
+    with atomic_path(path) as tmp, av.open(str(tmp), 'w', format='mp4') as out:
+        s = out.add_stream('aac', rate=int(sample_rate)); s.layout = 'stereo'
+        encode_audio_frames(out, s, w, int(sample_rate), 2)
+    return dict(audio=path, spectrogram=plot_spectrogram(w, sample_rate, path.with_name(path.stem + '_spectrogram.png'), title))
 
 # %% ../nbs/07_inference.ipynb #dc6ce184
 @dataclass
