@@ -161,6 +161,7 @@ def _sample(args)->int:
     from ltx2lora.inference import sample, lora_specs
     from ltx2lora.checkpoint import CheckpointError, random_weights_note
     if not args.output_path: return _usage(args, 'the mp4 to write is required: --out FILE.mp4')
+    if args.audio_only is not None: return _sample_audio(args)
     lone = args.image is not None and len(args.image) == 1 and len(args.image[0]) == 1   # --image PATH: the first frame
     image, images = (args.image[0][0], None) if lone else (None, args.image)
     try:
@@ -200,6 +201,24 @@ def _fault(args, error:BaseException|str)->int:
     "An input that cannot be used (the command line is fine): one `ltx2lora CMD: error: ...` line on stderr; exit code 2."
     print(f'{args.parser.prog}: error: {error}', file=sys.stderr)
     return 2
+
+# %% ../nbs/08_cli.ipynb #a111b717
+def _sample_audio(args)->int:
+    "`sample --audio-only SECONDS`: the text_to_audio sampler; the video options do not apply."
+    from ltx2lora.inference import sample_audio, lora_specs
+    from ltx2lora.checkpoint import CheckpointError
+    video = [o for o, v in (('--image', args.image), ('--video-dims', args.video_dims), ('--frame-rate', args.frame_rate),
+                            ('--compare', args.compare), ('--no-audio', args.no_audio)) if v]
+    if video: return _usage(args, f'--audio-only makes sound alone: {", ".join(video)} do(es) not apply')
+    try:
+        _check_lora_files(lora_specs(args.lora_path, args.lora_strength))
+        out = sample_audio(args.model_path, args.prompt, args.output_path, args.audio_only, text_encoder_path=args.text_encoder_path,
+                           lora_paths=args.lora_path, lora_strength=args.lora_strength, negative_prompt=args.negative_prompt,
+                           seed=args.seed, inference_steps=args.inference_steps, stg_blocks=args.stg_blocks, device=args.device)
+    except CheckpointError as e: return _fault(args, e)
+    except (ValueError, FileNotFoundError) as e: return _usage(args, str(e))
+    for k, v in out.items(): print(f'{k:14} {v}')
+    return 0
 
 # %% ../nbs/08_cli.ipynb #4bedb17e
 def _full_size_fixtures(args)->int:
@@ -338,6 +357,8 @@ def _add_sample(sub):
     sp.add_argument('--stg-blocks', type=int, nargs='+'); sp.add_argument('--stg-mode', choices=('stg_av', 'stg_v'), default='stg_av')
     sp.add_argument('--image', nargs='+', action='append', metavar='ARG', help='PATH [FRAME_IDX STRENGTH]: an image to condition on '
                     '(repeatable, ltx-pipelines\' form); PATH alone is the first frame, FRAME_IDX STRENGTH put it at any frame')
+    sp.add_argument('--audio-only', type=float, metavar='SECONDS', help='sound alone, this long, for text_to_audio LoRAs '
+                    '(the audio stream without video; --out a .m4a)')
     sp.add_argument('--compare', action='store_true', help='one sample per LoRA and one without, side by side')
     sp.add_argument('--no-audio', action='store_true'); sp.add_argument('--vram-budget-gb', type=float, help='stream block weights to fit this much GPU memory')
     sp.add_argument('--batch-guidance', action='store_true'); sp.add_argument('--device', default='auto')

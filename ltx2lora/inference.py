@@ -28,7 +28,7 @@ __all__ = ['production_guidance', 'guidance', 'validation_guidance', 'TextContex
            'load_sampling_transformer', 'DecodedSample', 'Decoders', 'frame_strip', 'plot_spectrogram', 'write_sample',
            'sample_audio_latents', 'decode_audio_latents', 'write_audio', 'ValidationSet', 'prepare_validation',
            'run_validation', 'ValidationHook', 'validation_hook', 'Comparison', 'comparison_grid', 'comparison_widget',
-           'compare_checkpoints', 'lora_specs', 'sample']
+           'compare_checkpoints', 'lora_specs', 'sample', 'sample_audio']
 
 # %% ../nbs/07_inference.ipynb #d4cf6113
 def production_guidance(model_path:str|Path|None=None, # checkpoint whose `model_version` picks LTX-2 or LTX-2.3; None: LTX-2
@@ -971,3 +971,37 @@ def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
     del model, streamer; _free_memory(device)
     written = write_sample(Decoders(model_path, device, audio=generate_audio).decode(lat), output_path, title=(prompt or '')[:90])
     return dict(written, seconds=round(time.time() - t0, 1))
+
+# %% ../nbs/07_inference.ipynb #4e882812
+def sample_audio(model_path:str|Path, # --model-path: LTX-2 checkpoint
+                 prompt:str|None, # --prompt (None with `conditions`)
+                 output_path:str|Path, # --out: the sound file (AAC, `.m4a`)
+                 seconds:float=5.0, # --audio-only SECONDS: length of the sound
+                 text_encoder_path:str|Path|None=None, # --text-encoder-path: Gemma 3 folder
+                 lora_paths:list|None=None, # --lora-path PATH [STRENGTH] (repeatable)
+                 lora_strength:float=1.0, # --lora-strength: for LoRAs given without a strength
+                 negative_prompt:str|None=None, # --negative-prompt; None: ltx-pipelines' default
+                 seed:int|None=None, # --seed; None: production's (10)
+                 inference_steps:int|None=None, # --inference-steps; None: production's
+                 stg_blocks:list[int]|None=None, # --stg-blocks; None: production's (fitted to a smaller model)
+                 device:str='auto', # --device
+                 conditions:list|None=None, # precomputed [positive, negative] conditions instead of prompt + Gemma
+                 max_length:int=1024,
+                 show_progress:bool=True,
+                )->dict: # `write_audio`'s dict (+ 'seconds' it took)
+    "`ltx2lora sample --audio-only`: sound from a prompt with the audio stream alone, LoRA files fused (`text_to_audio`)."
+    from ltx_pipelines.utils.constants import DEFAULT_NEGATIVE_PROMPT, detect_params
+    t0, device, params = time.time(), resolve_device(device), detect_params(str(model_path))
+    vg, ag = guidance(model_path, stg_blocks=_KEEP if stg_blocks is None else stg_blocks)
+    vg, ag, note = fit_stg_blocks(model_path, vg, ag, given=stg_blocks is not None)
+    if note: print(note)
+    pos, neg = _encode_texts(model_path, text_encoder_path, prompt, negative_prompt or DEFAULT_NEGATIVE_PROMPT, conditions,
+                             device, max_length)
+    model, _ = load_sampling_transformer(model_path, lora_specs(lora_paths, lora_strength), device)
+    lat = sample_audio_latents(model, pos, neg, seconds, params.num_inference_steps if inference_steps is None else inference_steps,
+                               params.seed if seed is None else seed, ag, show_progress=show_progress)
+    del model; _free_memory(device)
+    dec, voc = (load_ltx2_component(model_path, n, device, torch.float32) for n in ('audio_decoder', 'vocoder'))
+    wave, rate = decode_audio_latents(lat.audio, dec, voc)
+    del dec, voc; _free_memory(device)
+    return dict(write_audio(output_path, wave, rate, title=(prompt or '')[:90]), seconds=round(time.time() - t0, 1))
