@@ -519,7 +519,7 @@ class TrainingConfig(_Section):
             _checks_failed([('validation.reference_videos', self.validation.reference_videos,
                              'video_to_video validation needs one reference video per prompt; add them or '
                              'set validation.interval to null')])
-        return _audio_only(self)
+        return self
 
 def _section_class(owner, name:str):
     "The section class (or the strategy table) behind field `name` of `owner`, else None."
@@ -535,13 +535,6 @@ def _audio_only_defaults(data):
     if st.get('name') != 'text_to_audio' or not (lora is None or isinstance(lora, dict)): return data
     if not {'target_preset', 'target_modules'} & set(lora or {}): data = {**data, 'lora': {**(lora or {}), 'target_preset': 'audio'}}
     return data
-
-def _audio_only(cfg:TrainingConfig)->TrainingConfig:
-    "`text_to_audio` cannot be validated by sampling yet."
-    if cfg.training_strategy.name == 'text_to_audio' and cfg.validation.interval:
-        _checks_failed([('validation.interval', cfg.validation.interval, 'text_to_audio runs are not validated by '
-                         'sampling yet (audio-only sampling is not implemented); set it to null')])
-    return cfg
 
 # %% ../nbs/00_config.ipynb #7762aebd
 class _Loader(yaml.SafeLoader):

@@ -27,8 +27,8 @@ __all__ = ['production_guidance', 'guidance', 'validation_guidance', 'TextContex
            'encode_first_frame', 'image_specs', 'keyframe_conditionings', 'encode_keyframes',
            'load_sampling_transformer', 'DecodedSample', 'Decoders', 'frame_strip', 'plot_spectrogram', 'write_sample',
            'sample_audio_latents', 'decode_audio_latents', 'write_audio', 'ValidationSet', 'prepare_validation',
-           'run_validation', 'ValidationHook', 'validation_hook', 'Comparison', 'comparison_grid', 'comparison_widget',
-           'compare_checkpoints', 'lora_specs', 'sample', 'sample_audio']
+           'run_validation', 'ValidationHook', 'validation_hook', 'AudioValidationHook', 'Comparison',
+           'comparison_grid', 'comparison_widget', 'compare_checkpoints', 'lora_specs', 'sample', 'sample_audio']
 
 # %% ../nbs/07_inference.ipynb #d4cf6113
 def production_guidance(model_path:str|Path|None=None, # checkpoint whose `model_version` picks LTX-2 or LTX-2.3; None: LTX-2
@@ -764,8 +764,34 @@ def validation_hook(config, # the training config (anything `load_config` takes)
     if cfg.validation.skip_initial_validation and cfg.validation.interval > cfg.optimization.steps:
         return None      # it would never fire (the guide's `interval: 999999`): don't load Gemma and the VAEs for nothing
     vs = prepare_validation(cfg, device, conditions, max_length, show_progress)
-    return ValidationHook(vs, Decoders(cfg.model.model_path, device, audio=vs.generate_audio),
+    audio_only = cfg.training_strategy.name == 'text_to_audio'   # sound alone (`AudioValidationHook`)
+    return (AudioValidationHook if audio_only else ValidationHook)(vs, Decoders(cfg.model.model_path, device, audio=vs.generate_audio or audio_only),
                           log_to_wandb=cfg.wandb.enabled and cfg.wandb.log_validation_videos, show_progress=show_progress)
+
+# %% ../nbs/07_inference.ipynb #b4ed9c4e
+class AudioValidationHook(ValidationHook):
+    "`ValidationHook` of a `text_to_audio` run: each validation prompt sampled as sound alone, written as `.m4a`."
+    def __init__(self, validation:ValidationSet, decoders:Decoders, log_to_wandb:bool=False, show_progress:bool=False):
+        if any(f is not None for f in validation.first_frames):
+            raise ValueError('validation.images: a text_to_audio run samples sound alone; remove the images')
+        super().__init__(validation, decoders, log_to_wandb, show_progress)
+
+    def gpu_request(self)->dict:
+        return dict(super().gpu_request(), video_dims=(32, 32, self.validation.video_dims[2]))   # the sound's length, no picture
+
+    def __call__(self, trainer, step:int)->list[Path]:
+        vs, out_dir = self.validation, Path(trainer.output_dir)/'samples'
+        if step == 0 and vs.skip_initial_validation: return []
+        seconds, paths = vs.video_dims[2] / vs.frame_rate, []
+        for p in range(len(vs.prompts)):
+            for k in range(vs.videos_per_prompt):
+                lat = sample_audio_latents(trainer.model, vs.contexts[p], vs.negative, seconds, vs.inference_steps, vs.seed + k,
+                                           vs.audio_guidance, show_progress=self.show_progress)
+                with self.decoders.on_device(): wave, rate = decode_audio_latents(lat.audio, self.decoders.audio_decoder, self.decoders.vocoder)
+                name = f'step_{step:06d}_{p + 1}' + (f'_{k + 1}' if vs.videos_per_prompt > 1 else '')
+                paths.append(write_audio(out_dir/f'{name}.m4a', wave, rate, title=vs.prompts[p][:90])['audio'])
+        self.written += paths
+        return paths
 
 # %% ../nbs/07_inference.ipynb #fd76ee5f
 @dataclass
