@@ -13,9 +13,9 @@ import torch
 from fastcore.basics import patch
 # the stages before this one, in order (Gemma, the VAEs and ltx-pipelines load where they are used)
 from .config import load_config
-from .core import atomic_path, atomic_write_json, progress, encode_audio_frames
+from .core import atomic_path, atomic_write_json, progress
 from .checkpoint import CheckpointError, load_ltx2_component, read_safetensors_header
-from .latents import resolve_device, encode_prompts, write_mp4, _free_memory
+from .latents import resolve_device, encode_prompts, write_mp4, write_m4a, _free_memory
 from .offload import BlockStreamer, use_expandable_segments
 from .placement import plan_sampling, token_counts, check_host_ram, module_bytes
 from .lora import load_transformer, read_lora
@@ -633,15 +633,10 @@ def write_audio(path:str|Path, # the sound file to write (AAC; `.m4a`)
                 sample_rate:int, # of `waveform`
                 title:str='', # over the spectrogram (e.g. the prompt)
                )->dict: # {'audio', 'spectrogram'}
-    "Write a stereo waveform as an AAC `.m4a` (atomically) and its spectrogram PNG next to it."
-    import av
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    w = np.ascontiguousarray(np.clip(np.asarray(waveform, np.float32), -1, 1))
-    with atomic_path(path) as tmp, av.open(str(tmp), 'w', format='mp4') as out:
-        s = out.add_stream('aac', rate=int(sample_rate)); s.layout = 'stereo'
-        encode_audio_frames(out, s, w, int(sample_rate), 2)
-    return dict(audio=path, spectrogram=plot_spectrogram(w, sample_rate, path.with_name(path.stem + '_spectrogram.png'), title))
+    "Write a stereo waveform as an AAC `.m4a` (atomically, `ltx2lora.latents.write_m4a`) and its spectrogram PNG next to it."
+    path = write_m4a(path, waveform, sample_rate)
+    return dict(audio=path, spectrogram=plot_spectrogram(np.asarray(waveform, np.float32), sample_rate,
+                                                         path.with_name(path.stem + '_spectrogram.png'), title))
 
 # %% ../nbs/07_inference.ipynb #dc6ce184
 @dataclass

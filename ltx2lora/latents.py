@@ -13,7 +13,7 @@ import torch
 from fastcore.basics import patch
 from .core import (atomic_path, atomic_write_json, atomic_torch_save, progress, require_torch_companion,
                            parse_shard, local_rank, shard_items, folder_lock, live_locks, FolderLockedError, file_sha256,
-                           DiskFullError)
+                           DiskFullError, encode_audio_frames)
 from .checkpoint import CheckpointError, read_safetensors_header, require_components, load_ltx2_component
 from .dataset import MediaError, Bucket, parse_buckets, choose_bucket, probe, read_dataset, fit_frame, read_audio
 
@@ -26,7 +26,7 @@ __all__ = ['PRECOMPUTED_PARTS', 'MANIFEST_NAME', 'CACHE_VERSION', 'preprocess', 
            'stream_feature_extractor', 'load_feature_extractor', 'tokenize_prompts', 'prompt_token_counts',
            'gemma_hidden_states', 'prompt_conditions', 'encode_prompts', 'read_clip_frames', 'frames_to_video_tensor',
            'encode_video', 'read_clip_audio', 'encode_audio', 'PreprocessSummary', 'AudioBucket',
-           'parse_audio_durations', 'CacheIssue', 'VerifyReport', 'verify', 'write_mp4', 'preview']
+           'parse_audio_durations', 'CacheIssue', 'VerifyReport', 'verify', 'write_mp4', 'preview', 'write_m4a']
 
 # %% ../nbs/03_latents.ipynb #d74d35fa
 PRECOMPUTED_PARTS = ('latents', 'audio_latents', 'conditions')   # the cache's folders, one per kind of file
@@ -1499,6 +1499,7 @@ def preview(precomputed_root:str|Path, # the `.precomputed` folder
     from ltx_core.model.video_vae import decode_video
     root, out_dir = Path(precomputed_root), Path(out_dir)
     has_audio = (root/'audio_latents'/sample).is_file()
+    if has_audio and not (root/'latents'/sample).is_file(): return _preview_audio(root, sample, model_path, out_dir, device)
     data = load_cached_sample(root, sample, with_audio=has_audio)
     device = resolve_device(device)
     decoder = load_ltx2_component(model_path, 'video_decoder', device, torch.bfloat16)
@@ -1523,3 +1524,29 @@ def preview(precomputed_root:str|Path, # the `.precomputed` folder
     with atomic_path(strip) as tmp: Image.fromarray(np.concatenate(list(frames[idx]), axis=1)).save(tmp, format='PNG')
     return dict(mp4=mp4, strip=strip, frames=len(frames), width=frames.shape[2], height=frames.shape[1],
                 audio_seconds=None if waveform is None else waveform.shape[-1] / rate)
+
+# %% ../nbs/03_latents.ipynb #4c86a93c
+def write_m4a(path:str|Path, # the sound file to write (AAC in an MP4 container), atomically
+              waveform, # float [2, n] in [-1, 1]
+              sample_rate:int, # of `waveform`
+             )->Path:
+    "Write a stereo waveform as AAC with PyAV."
+    import av, numpy as np
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    w = np.ascontiguousarray(np.clip(np.asarray(waveform, np.float32), -1, 1))
+    with atomic_path(path) as tmp, av.open(str(tmp), 'w', format='mp4') as out:
+        s = out.add_stream('aac', rate=int(sample_rate)); s.layout = 'stereo'
+        encode_audio_frames(out, s, w, int(sample_rate), 2)
+    return path
+
+def _preview_audio(root:Path, sample:str, model_path, out_dir:Path, device:str)->dict:
+    "`preview` of an audio-only sample: its sound decoded to an .m4a."
+    from ltx_core.model.audio_vae import decode_audio
+    data, device = load_cached_sample(root, sample, with_video=False), resolve_device(device)
+    adec = load_ltx2_component(model_path, 'audio_decoder', device, torch.float32)
+    voc = load_ltx2_component(model_path, 'vocoder', device, torch.float32)
+    with torch.inference_mode(): audio = decode_audio(data['audio_latents']['latents'][None].to(device), adec, voc)
+    del adec, voc; _free_memory(device)
+    wave, rate = audio.waveform.float().cpu().numpy(), int(audio.sampling_rate)
+    return dict(audio=write_m4a(Path(out_dir)/Path(sample).with_suffix('.m4a'), wave, rate), audio_seconds=wave.shape[-1] / rate)
