@@ -427,7 +427,7 @@ def join_inputs(parts:list[FlowMatchingInputs], # from `prepare_inputs`, batches
 def split_losses(video_pred, audio_pred, # the joint pass's outputs
                  parts:list[FlowMatchingInputs], audio_loss_weight:float=1.0)->list[dict]:
     "Each micro-batch's `flow_matching_losses` on its slice of the joint output."
-    sizes = [(p.video or p.audio).latent.shape[0] for p in parts]
+    sizes = [(p.video if p.video is not None else p.audio).latent.shape[0] for p in parts]
     vps = video_pred.split(sizes) if video_pred is not None else [None] * len(parts)
     aps = audio_pred.split(sizes) if audio_pred is not None else [None] * len(parts)
     return [flow_matching_losses(v, a, p, audio_loss_weight) for v, a, p in zip(vps, aps, parts)]
