@@ -72,7 +72,7 @@ def _preprocess(args)->int:
                              silence_for_missing_audio=args.silence_for_missing_audio, lora_trigger=args.lora_trigger,
                              max_text_length=args.max_text_length, text_batch_size=args.text_batch_size, force=args.force,
                              shard=args.shard, reference_column=args.reference_column,
-                             reference_downscale_factor=args.reference_downscale_factor)
+                             reference_downscale_factor=args.reference_downscale_factor, audio_durations=args.audio_durations)
     except (CheckpointError, ValueError, FileNotFoundError) as e: return _usage(args, str(e))
     except (FolderLockedError, DiskFullError) as e: return _fault(args, e)
     except Exception as e:
@@ -162,13 +162,17 @@ def _sample(args)->int:
     from ltx2lora.inference import sample, lora_specs
     from ltx2lora.checkpoint import CheckpointError, random_weights_note
     if not args.output_path: return _usage(args, 'the mp4 to write is required: --out FILE.mp4')
+    if args.audio_only is not None: return _sample_audio(args)
+    lone = args.image is not None and len(args.image) == 1 and len(args.image[0]) == 1   # --image PATH: the first frame
+    image, images = (args.image[0][0], None) if lone else (None, args.image)
     try:
         _check_lora_files(lora_specs(args.lora_path, args.lora_strength))   # before any model is loaded
         out = sample(args.model_path, args.prompt, args.output_path, text_encoder_path=args.text_encoder_path,
                      lora_paths=args.lora_path, lora_strength=args.lora_strength, negative_prompt=args.negative_prompt,
                      seed=args.seed, video_dims=args.video_dims, frame_rate=args.frame_rate, inference_steps=args.inference_steps,
                      guidance_scale=args.guidance_scale, stg_scale=args.stg_scale, stg_blocks=args.stg_blocks,
-                     stg_mode=args.stg_mode, image=args.image, reference=args.reference, compare=args.compare, generate_audio=not args.no_audio,
+                     stg_mode=args.stg_mode, image=image, images=images, reference=args.reference, compare=args.compare,
+                     generate_audio=not args.no_audio,
                      vram_budget_gb=args.vram_budget_gb, batch_guidance=args.batch_guidance or None, device=args.device)
     except CheckpointError as e: return _fault(args, e)
     except (ValueError, FileNotFoundError) as e: return _usage(args, str(e))
@@ -199,6 +203,24 @@ def _fault(args, error:BaseException|str)->int:
     "An input that cannot be used (the command line is fine): one `ltx2lora CMD: error: ...` line on stderr; exit code 2."
     print(f'{args.parser.prog}: error: {error}', file=sys.stderr)
     return 2
+
+# %% ../nbs/08_cli.ipynb #a111b717
+def _sample_audio(args)->int:
+    "`sample --audio-only SECONDS`: the text_to_audio sampler; the video options do not apply."
+    from ltx2lora.inference import sample_audio, lora_specs
+    from ltx2lora.checkpoint import CheckpointError
+    video = [o for o, v in (('--image', args.image), ('--video-dims', args.video_dims), ('--frame-rate', args.frame_rate),
+                            ('--compare', args.compare), ('--no-audio', args.no_audio)) if v]
+    if video: return _usage(args, f'--audio-only makes sound alone: {", ".join(video)} do(es) not apply')
+    try:
+        _check_lora_files(lora_specs(args.lora_path, args.lora_strength))
+        out = sample_audio(args.model_path, args.prompt, args.output_path, args.audio_only, text_encoder_path=args.text_encoder_path,
+                           lora_paths=args.lora_path, lora_strength=args.lora_strength, negative_prompt=args.negative_prompt,
+                           seed=args.seed, inference_steps=args.inference_steps, stg_blocks=args.stg_blocks, device=args.device)
+    except CheckpointError as e: return _fault(args, e)
+    except (ValueError, FileNotFoundError) as e: return _usage(args, str(e))
+    for k, v in out.items(): print(f'{k:14} {v}')
+    return 0
 
 # %% ../nbs/08_cli.ipynb #4bedb17e
 def _full_size_fixtures(args)->int:
@@ -276,7 +298,9 @@ def _add_caption(sub):
 def _add_preprocess(sub):
     pp = sub.add_parser('preprocess', help='cache video latents, audio latents and text embeddings once, for training (the guide\'s "Preprocessing" step)')
     pp.add_argument('dataset', metavar='DATASET', help='dataset.jsonl')
-    pp.add_argument('--resolution-buckets', required=True, metavar='WxHxF[,...]', help='e.g. 704x384x97')
+    pp.add_argument('--resolution-buckets', metavar='WxHxF[,...]', help='e.g. 704x384x97 (required unless --audio-durations)')
+    pp.add_argument('--audio-durations', metavar='SECONDS[,...]', help='an audio-only cache for text_to_audio (no video '
+                    'latents; audio files or videos\' sound), in audio-duration buckets, e.g. 5 or 2.5,5')
     pp.add_argument('--model-path', required=True, metavar='M', help='ltx-2-19b-dev.safetensors (VAEs and text projection)')
     pp.add_argument('--text-encoder-path', metavar='G', help='Gemma 3 folder (needed unless --only videos/audio)')
     pp.add_argument('--out', dest='output_dir', metavar='DIR', help='the cache folder (default: <dataset folder>/.precomputed)')
@@ -339,7 +363,11 @@ def _add_sample(sub):
     sp.add_argument('--inference-steps', type=int); sp.add_argument('--guidance-scale', type=float); sp.add_argument('--stg-scale', type=float)
     sp.add_argument('--stg-blocks', type=int, nargs='+'); sp.add_argument('--stg-mode', choices=('stg_av', 'stg_v'), default='stg_av')
     sp.add_argument('--reference', metavar='VIDEO', help='IC-LoRA: the reference video (read at 1/n of --video-dims, n from the LoRA file)')
-    sp.add_argument('--image', help='first-frame image'); sp.add_argument('--compare', action='store_true', help='one sample per LoRA and one without, side by side')
+    sp.add_argument('--image', nargs='+', action='append', metavar='ARG', help='PATH [FRAME_IDX STRENGTH]: an image to condition on '
+                    '(repeatable, ltx-pipelines\' form); PATH alone is the first frame, FRAME_IDX STRENGTH put it at any frame')
+    sp.add_argument('--audio-only', type=float, metavar='SECONDS', help='sound alone, this long, for text_to_audio LoRAs '
+                    '(the audio stream without video; --out a .m4a)')
+    sp.add_argument('--compare', action='store_true', help='one sample per LoRA and one without, side by side')
     sp.add_argument('--no-audio', action='store_true'); sp.add_argument('--vram-budget-gb', type=float, help='stream block weights to fit this much GPU memory')
     sp.add_argument('--batch-guidance', action='store_true'); sp.add_argument('--device', default='auto')
     sp.set_defaults(func=_sample, parser=sp)

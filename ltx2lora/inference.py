@@ -16,8 +16,8 @@ from .config import load_config
 from .core import atomic_path, atomic_write_json, progress
 from .checkpoint import CheckpointError, load_ltx2_component, read_safetensors_header
 from .dataset import Bucket
-from .latents import (resolve_device, encode_prompts, write_mp4, _free_memory, read_clip_frames, frames_to_video_tensor,
-                              encode_video)
+from .latents import (resolve_device, encode_prompts, write_mp4, write_m4a, _free_memory, read_clip_frames,
+                              frames_to_video_tensor, encode_video)
 from .offload import BlockStreamer, use_expandable_segments
 from .placement import plan_sampling, token_counts, check_host_ram, module_bytes
 from .lora import load_transformer, read_lora
@@ -26,10 +26,12 @@ from .training import load_connectors
 # %% auto #0
 __all__ = ['production_guidance', 'guidance', 'validation_guidance', 'TextContexts', 'text_contexts', 'SampleLatents',
            'check_video_dims', 'parse_video_dims', 'is_streamed', 'fit_stg_blocks', 'sample_latents',
-           'encode_first_frame', 'lora_reference_factor', 'encode_reference', 'side_by_side',
-           'load_sampling_transformer', 'DecodedSample', 'Decoders', 'frame_strip', 'plot_spectrogram', 'write_sample',
-           'ValidationSet', 'prepare_validation', 'run_validation', 'ValidationHook', 'validation_hook', 'Comparison',
-           'comparison_grid', 'comparison_widget', 'compare_checkpoints', 'lora_specs', 'sample']
+           'encode_first_frame', 'image_specs', 'keyframe_conditionings', 'encode_keyframes', 'lora_reference_factor',
+           'encode_reference', 'side_by_side', 'load_sampling_transformer', 'DecodedSample', 'Decoders', 'frame_strip',
+           'plot_spectrogram', 'write_sample', 'sample_audio_latents', 'decode_audio_latents', 'write_audio',
+           'ValidationSet', 'prepare_validation', 'run_validation', 'ValidationHook', 'validation_hook',
+           'AudioValidationHook', 'Comparison', 'comparison_grid', 'comparison_widget', 'compare_checkpoints',
+           'lora_specs', 'sample', 'sample_audio']
 
 # %% ../nbs/07_inference.ipynb #d4cf6113
 def production_guidance(model_path:str|Path|None=None, # checkpoint whose `model_version` picks LTX-2 or LTX-2.3; None: LTX-2
@@ -258,6 +260,7 @@ def sample_latents(transformer, # `LTXModel`, `X0Model` or PEFT model; on its de
                    batch_guidance:bool|None=None, # run the guidance passes as one batch; None: when weights are streamed
                    show_progress:bool=False,
                    callback:Callable|None=None, # callback(step, steps) after each step
+                   keyframes:list|None=None, # (latent, frame index, strength) per image (`encode_keyframes`): frame 0 in place, others appended
                   )->SampleLatents:
     "Denoise video and audio latents from noise as ltx-pipelines' one-stage pipeline does."
     from ltx_core.components.diffusion_steps import EulerDiffusionStep
@@ -291,6 +294,7 @@ def sample_latents(transformer, # `LTXModel`, `X0Model` or PEFT model; on its de
         vstate = VideoConditionByLatentIndex(first_frame.to(device, dtype), first_frame_strength, 0).apply_to(vstate, vtools)
     if reference is not None:   # clean reference tokens after the target's, positions scaled by n (ltx-core's IC-LoRA item)
         vstate = VideoConditionByReferenceLatent(reference.to(device, dtype), reference_downscale_factor).apply_to(vstate, vtools)
+    for item in keyframe_conditionings(keyframes or [], device, dtype): vstate = item.apply_to(vstate, vtools)
     vstate = noiser(vstate, 1.0)
     atools = AudioLatentTools(AudioPatchifier(patch_size=1), AudioLatentShape.from_video_pixel_shape(pixel))
     astate = noiser(atools.create_initial_state(device, dtype), 1.0 if generate_audio else 0.0)
@@ -330,6 +334,44 @@ def encode_first_frame(image:str|Path, # an image file (PNG, JPEG, ...)
     p = next(video_encoder.parameters())
     pixels = load_image_conditioning(str(path), height, width, p.dtype, p.device, crf=crf)
     with torch.no_grad(): return video_encoder(pixels)
+
+# %% ../nbs/07_inference.ipynb #029eb2ee
+def image_specs(images:list|None, # paths, or [PATH, FRAME_IDX, STRENGTH] items (strings, as the command line gives them)
+                frames:int|None=None, # the video's frame count: FRAME_IDX must be below it
+               )->list[tuple[str, int, float]]: # (path, frame index, strength) per image
+    "Read `--image PATH [FRAME_IDX STRENGTH]` arguments: a lone path is the first frame at strength 1."
+    out = []
+    for item in images or []:
+        item = [item] if isinstance(item, (str, Path)) else list(item)
+        if len(item) not in (1, 3): raise ValueError(f'--image {" ".join(map(str, item))}: give PATH or PATH FRAME_IDX STRENGTH')
+        path, idx, strength = (item[0], 0, 1.0) if len(item) == 1 else item
+        try: idx, strength = int(idx), float(strength)
+        except ValueError: raise ValueError(f'--image {path} {idx} {strength}: FRAME_IDX is a whole number, STRENGTH a number') from None
+        if idx < 0 or (frames is not None and idx >= frames):
+            raise ValueError(f'--image {path}: frame index {idx} is outside the video (0 to {"its last frame" if frames is None else frames - 1})')
+        if not 0 <= strength <= 1: raise ValueError(f'--image {path}: strength {strength} is not between 0 and 1')
+        out.append((str(path), idx, strength))
+    if len({i for _, i, _ in out}) < len(out): raise ValueError('--image: two images at the same frame index')
+    return out
+
+def keyframe_conditionings(keyframes:list, # (latent [1, 128, 1, H/32, W/32], frame index, strength) per image
+                           device=None, dtype=None, # where and in what the latents go (default: as they are)
+                          )->list: # ltx-core `ConditioningItem`s, in the order of `keyframes`
+    "ltx-pipelines' `combined_image_conditionings` for encoded images: frame 0 in place, the others appended."
+    from ltx_core.conditioning import VideoConditionByKeyframeIndex, VideoConditionByLatentIndex
+    items = []
+    for latent, idx, strength in keyframes:
+        latent = latent.to(device or latent.device, dtype or latent.dtype)
+        items.append(VideoConditionByLatentIndex(latent, strength, 0) if idx == 0 else
+                     VideoConditionByKeyframeIndex(keyframes=latent, frame_idx=idx, strength=strength))
+    return items
+
+def encode_keyframes(specs:list[tuple[str, int, float]], # from `image_specs`
+                     video_encoder, # ltx-core `VideoEncoder`
+                     width:int, height:int, # the video's size
+                    )->list: # (latent, frame index, strength) per image, as `sample_latents(keyframes=...)` takes
+    "Encode each keyframe image as ltx-pipelines does (`encode_first_frame`: CRF 33 round trip, cover-crop, VAE)."
+    return [(encode_first_frame(path, video_encoder, width, height), idx, strength) for path, idx, strength in specs]
 
 # %% ../nbs/07_inference.ipynb #4f6820c6
 def lora_reference_factor(loras:list, # (path, strength) pairs, e.g. from `lora_specs`
@@ -581,6 +623,78 @@ def write_sample(sample:DecodedSample,
         spec = plot_spectrogram(sample.waveform, sample.sample_rate, mp4.with_name(mp4.stem + '_spectrogram.png'), title)
     return dict(mp4=mp4, frames=strip, spectrogram=spec)
 
+# %% ../nbs/07_inference.ipynb #831d6e63
+def _audio_pass(x0, state, context, sigma, perturbations=None):
+    "One x0 estimate of the audio stream alone."
+    return x0(video=None, audio=_modality(state, context, sigma), perturbations=perturbations)[1]
+
+def sample_audio_latents(transformer, # `LTXModel`, `X0Model` or PEFT model, on its device
+                         positive:TextContexts, # the prompt (its audio context is used)
+                         negative:TextContexts|None=None, # the negative prompt (needed when CFG is on)
+                         seconds:float=5.0, # length of the sound
+                         inference_steps:int=40, # denoising steps
+                         seed:int=10, # noise seed
+                         audio_guidance=None, # audio `MultiModalGuiderParams`; None: production's (its modality scale is not used)
+                         show_progress:bool=False,
+                        )->SampleLatents: # with `video` None
+    "Denoise audio latents from noise with the transformer's audio stream alone (`text_to_audio`)."
+    from ltx_core.components.diffusion_steps import EulerDiffusionStep
+    from ltx_core.components.guiders import create_multimodal_guider_factory
+    from ltx_core.components.noisers import GaussianNoiser
+    from ltx_core.components.patchifiers import AudioPatchifier
+    from ltx_core.components.schedulers import LTX2Scheduler
+    from ltx_core.guidance.perturbations import BatchedPerturbationConfig, Perturbation, PerturbationConfig, PerturbationType
+    from ltx_core.model.transformer import X0Model
+    from ltx_core.tools import AudioLatentTools
+    from ltx_core.types import AudioLatentShape
+    if not seconds > 0: raise ValueError(f'seconds={seconds}: the sound needs a positive length')
+    model = _velocity_model(transformer)
+    device, dtype = model.patchify_proj.weight.device, model.patchify_proj.weight.dtype
+    guide = replace(audio_guidance or production_guidance()[1], modality_scale=1.0)
+    _check_stg_blocks(model, guide)
+    if negative is None and guide.cfg_scale != 1:
+        raise ValueError('classifier-free guidance (guidance scale != 1) needs a negative prompt; give `negative` or set it to 1')
+    pos = positive.to(device, dtype)
+    generator = torch.Generator(device=device).manual_seed(int(seed))
+    atools = AudioLatentTools(AudioPatchifier(patch_size=1), AudioLatentShape.from_duration(batch=1, duration=float(seconds)))
+    state = GaussianNoiser(generator=generator)(atools.create_initial_state(device, dtype), 1.0)
+    after_noise, x0 = generator.get_state(), X0Model(model)
+    sigmas = LTX2Scheduler().execute(steps=int(inference_steps)).to(dtype=torch.float32, device=device)
+    factory = create_multimodal_guider_factory(guide, None if negative is None else negative.to(device, dtype).audio)
+    stepper, values, last = EulerDiffusionStep(), sigmas.tolist(), None
+    stg = lambda g: BatchedPerturbationConfig([PerturbationConfig([Perturbation(PerturbationType.SKIP_AUDIO_SELF_ATTN, g.params.stg_blocks)])])
+    with torch.no_grad(), _eval_mode(transformer):
+        for i in progress(range(len(values) - 1), desc='sampling audio', disable=None if show_progress else True):
+            g = factory.build_from_sigma(values[i])
+            if last is None or not g.should_skip_step(i):
+                cond = _audio_pass(x0, state, pos.audio, sigmas[i])
+                last = g.calculate(cond, _audio_pass(x0, state, g.negative_context, sigmas[i]) if g.do_unconditional_generation() else 0.0,
+                                   _audio_pass(x0, state, pos.audio, sigmas[i], stg(g)) if g.do_perturbed_generation() else 0.0, 0.0)
+            d = (last * state.denoise_mask + state.clean_latent.float() * (1 - state.denoise_mask)).to(last.dtype)
+            state = replace(state, latent=stepper.step(state.latent, d, sigmas, i))
+    state = atools.unpatchify(atools.clear_conditioning(state))
+    return SampleLatents(None, state.latent, 0.0, int(seed), after_noise, str(device))
+
+# %% ../nbs/07_inference.ipynb #8a14f57c
+def decode_audio_latents(audio_latents, # [1, 8, T, 16] (`sample_audio_latents(...).audio`)
+                         audio_decoder, vocoder, # ltx-core `AudioDecoder` and `Vocoder` (e.g. `Decoders(...).audio_decoder`)
+                        )->tuple: # (float32 stereo waveform [2, n], sample rate)
+    "Decode audio latents to sound with ltx-core's audio decoder and vocoder, where they are."
+    from ltx_core.model.audio_vae import decode_audio
+    p = next(audio_decoder.parameters())
+    with torch.no_grad(): a = decode_audio(audio_latents.to(p.device, torch.float32), audio_decoder, vocoder)
+    return a.waveform.float().cpu().numpy(), int(a.sampling_rate)
+
+def write_audio(path:str|Path, # the sound file to write (AAC; `.m4a`)
+                waveform, # float [2, n] in [-1, 1]
+                sample_rate:int, # of `waveform`
+                title:str='', # over the spectrogram (e.g. the prompt)
+               )->dict: # {'audio', 'spectrogram'}
+    "Write a stereo waveform as an AAC `.m4a` (atomically, `ltx2lora.latents.write_m4a`) and its spectrogram PNG next to it."
+    path = write_m4a(path, waveform, sample_rate)
+    return dict(audio=path, spectrogram=plot_spectrogram(np.asarray(waveform, np.float32), sample_rate,
+                                                         path.with_name(path.stem + '_spectrogram.png'), title))
+
 # %% ../nbs/07_inference.ipynb #dc6ce184
 @dataclass
 class ValidationSet:
@@ -709,8 +823,34 @@ def validation_hook(config, # the training config (anything `load_config` takes)
     if cfg.validation.skip_initial_validation and cfg.validation.interval > cfg.optimization.steps:
         return None      # it would never fire (the guide's `interval: 999999`): don't load Gemma and the VAEs for nothing
     vs = prepare_validation(cfg, device, conditions, max_length, show_progress)
-    return ValidationHook(vs, Decoders(cfg.model.model_path, device, audio=vs.generate_audio),
+    audio_only = cfg.training_strategy.name == 'text_to_audio'   # sound alone (`AudioValidationHook`)
+    return (AudioValidationHook if audio_only else ValidationHook)(vs, Decoders(cfg.model.model_path, device, audio=vs.generate_audio or audio_only),
                           log_to_wandb=cfg.wandb.enabled and cfg.wandb.log_validation_videos, show_progress=show_progress)
+
+# %% ../nbs/07_inference.ipynb #b4ed9c4e
+class AudioValidationHook(ValidationHook):
+    "`ValidationHook` of a `text_to_audio` run: each validation prompt sampled as sound alone, written as `.m4a`."
+    def __init__(self, validation:ValidationSet, decoders:Decoders, log_to_wandb:bool=False, show_progress:bool=False):
+        if any(f is not None for f in validation.first_frames):
+            raise ValueError('validation.images: a text_to_audio run samples sound alone; remove the images')
+        super().__init__(validation, decoders, log_to_wandb, show_progress)
+
+    def gpu_request(self)->dict:
+        return dict(super().gpu_request(), video_dims=(32, 32, self.validation.video_dims[2]))   # the sound's length, no picture
+
+    def __call__(self, trainer, step:int)->list[Path]:
+        vs, out_dir = self.validation, Path(trainer.output_dir)/'samples'
+        if step == 0 and vs.skip_initial_validation: return []
+        seconds, paths = vs.video_dims[2] / vs.frame_rate, []
+        for p in range(len(vs.prompts)):
+            for k in range(vs.videos_per_prompt):
+                lat = sample_audio_latents(trainer.model, vs.contexts[p], vs.negative, seconds, vs.inference_steps, vs.seed + k,
+                                           vs.audio_guidance, show_progress=self.show_progress)
+                with self.decoders.on_device(): wave, rate = decode_audio_latents(lat.audio, self.decoders.audio_decoder, self.decoders.vocoder)
+                name = f'step_{step:06d}_{p + 1}' + (f'_{k + 1}' if vs.videos_per_prompt > 1 else '')
+                paths.append(write_audio(out_dir/f'{name}.m4a', wave, rate, title=vs.prompts[p][:90])['audio'])
+        self.written += paths
+        return paths
 
 # %% ../nbs/07_inference.ipynb #fd76ee5f
 @dataclass
@@ -861,7 +1001,8 @@ def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
            stg_scale:float|None=None, # --stg-scale
            stg_blocks:list[int]|None=None, # --stg-blocks; None: production's
            stg_mode:str='stg_av', # --stg-mode: 'stg_av' or 'stg_v'
-           image:str|Path|None=None, # --image: first-frame image
+           image:str|Path|None=None, # --image PATH: first-frame image
+           images:list|None=None, # --image PATH FRAME_IDX STRENGTH (repeatable): keyframe images (`image_specs`)
            reference:str|Path|None=None, # --reference: the reference video of an IC-LoRA (read at 1/n of the size, n from the LoRA)
            compare:bool=False, # --compare: one sample per LoRA and one without, side by side
            generate_audio:bool=True, # --no-audio sets False
@@ -889,6 +1030,9 @@ def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
     negative_prompt = negative_prompt or DEFAULT_NEGATIVE_PROMPT
     if reference is not None and compare: raise ValueError('--reference with --compare is not supported; sample each LoRA alone')
     if reference is not None and not Path(reference).is_file(): raise FileNotFoundError(f'{reference}: reference video not found')
+    specs = image_specs(images, dims[2])                                      # checked before anything loads
+    if image is not None and any(i == 0 for _, i, _ in specs): raise ValueError('two first-frame images: image and images at frame 0')
+    if compare and specs: raise ValueError('--compare takes a first-frame image (--image PATH) only, not keyframes')
     if compare:
         out = Path(output_path)
         out = out.with_suffix('') if out.suffix else out
@@ -899,18 +1043,53 @@ def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
                                    device=device, vram_budget_gb=vram_budget_gb, batch_guidance=batch_guidance,
                                    max_length=max_length, show_progress=show_progress)
     pos, neg = _encode_texts(model_path, text_encoder_path, prompt, negative_prompt, conditions, device, max_length)
-    first, ref, factor = None, None, lora_reference_factor(loras)
-    if image is not None or reference is not None:
+    first, ref, keys, factor = None, None, None, lora_reference_factor(loras)
+    if image is not None or reference is not None or specs:   # the video encoder once, for every picture given
         enc = load_ltx2_component(model_path, 'video_encoder', device, torch.bfloat16)
         if image is not None: first = encode_first_frame(image, enc, dims[0], dims[1]).cpu()
         if reference is not None: ref = encode_reference(reference, enc, dims, factor)[0].cpu()
+        if specs: keys = [(z.cpu(), i, s) for z, i, s in encode_keyframes(specs, enc, dims[0], dims[1])]
         del enc; _free_memory(device)
     model, streamer = load_sampling_transformer(model_path, loras, device, None, vram_budget_gb, video_dims=dims,
                                                 frame_rate=frame_rate)
     lat = sample_latents(model, pos, neg, dims, frame_rate, steps, seed, vg, ag, first, reference=ref,
                          reference_downscale_factor=factor, generate_audio=generate_audio,
-                         batch_guidance=batch_guidance, show_progress=show_progress)
+                         batch_guidance=batch_guidance, show_progress=show_progress, keyframes=keys)
     if streamer is not None: streamer.detach()
     del model, streamer; _free_memory(device)
     written = write_sample(Decoders(model_path, device, audio=generate_audio).decode(lat), output_path, title=(prompt or '')[:90])
     return dict(written, seconds=round(time.time() - t0, 1))
+
+# %% ../nbs/07_inference.ipynb #4e882812
+def sample_audio(model_path:str|Path, # --model-path: LTX-2 checkpoint
+                 prompt:str|None, # --prompt (None with `conditions`)
+                 output_path:str|Path, # --out: the sound file (AAC, `.m4a`)
+                 seconds:float=5.0, # --audio-only SECONDS: length of the sound
+                 text_encoder_path:str|Path|None=None, # --text-encoder-path: Gemma 3 folder
+                 lora_paths:list|None=None, # --lora-path PATH [STRENGTH] (repeatable)
+                 lora_strength:float=1.0, # --lora-strength: for LoRAs given without a strength
+                 negative_prompt:str|None=None, # --negative-prompt; None: ltx-pipelines' default
+                 seed:int|None=None, # --seed; None: production's (10)
+                 inference_steps:int|None=None, # --inference-steps; None: production's
+                 stg_blocks:list[int]|None=None, # --stg-blocks; None: production's (fitted to a smaller model)
+                 device:str='auto', # --device
+                 conditions:list|None=None, # precomputed [positive, negative] conditions instead of prompt + Gemma
+                 max_length:int=1024,
+                 show_progress:bool=True,
+                )->dict: # `write_audio`'s dict (+ 'seconds' it took)
+    "`ltx2lora sample --audio-only`: sound from a prompt with the audio stream alone, LoRA files fused (`text_to_audio`)."
+    from ltx_pipelines.utils.constants import DEFAULT_NEGATIVE_PROMPT, detect_params
+    t0, device, params = time.time(), resolve_device(device), detect_params(str(model_path))
+    vg, ag = guidance(model_path, stg_blocks=_KEEP if stg_blocks is None else stg_blocks)
+    vg, ag, note = fit_stg_blocks(model_path, vg, ag, given=stg_blocks is not None)
+    if note: print(note)
+    pos, neg = _encode_texts(model_path, text_encoder_path, prompt, negative_prompt or DEFAULT_NEGATIVE_PROMPT, conditions,
+                             device, max_length)
+    model, _ = load_sampling_transformer(model_path, lora_specs(lora_paths, lora_strength), device)
+    lat = sample_audio_latents(model, pos, neg, seconds, params.num_inference_steps if inference_steps is None else inference_steps,
+                               params.seed if seed is None else seed, ag, show_progress=show_progress)
+    del model; _free_memory(device)
+    dec, voc = (load_ltx2_component(model_path, n, device, torch.float32) for n in ('audio_decoder', 'vocoder'))
+    wave, rate = decode_audio_latents(lat.audio, dec, voc)
+    del dec, voc; _free_memory(device)
+    return dict(write_audio(output_path, wave, rate, title=(prompt or '')[:90]), seconds=round(time.time() - t0, 1))

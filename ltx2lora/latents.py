@@ -13,7 +13,7 @@ import torch
 from fastcore.basics import patch
 from .core import (atomic_path, atomic_write_json, atomic_torch_save, progress, require_torch_companion,
                            parse_shard, local_rank, shard_items, folder_lock, live_locks, FolderLockedError, file_sha256,
-                           DiskFullError)
+                           DiskFullError, encode_audio_frames)
 from .checkpoint import CheckpointError, read_safetensors_header, require_components, load_ltx2_component
 from .dataset import MediaError, Bucket, parse_buckets, choose_bucket, probe, read_dataset, fit_frame, read_audio
 
@@ -25,8 +25,9 @@ __all__ = ['PRECOMPUTED_PARTS', 'MANIFEST_NAME', 'CACHE_VERSION', 'preprocess', 
            'TextEncoderError', 'check_text_encoder_folder', 'load_text_encoder', 'StreamedLinear',
            'stream_feature_extractor', 'load_feature_extractor', 'tokenize_prompts', 'prompt_token_counts',
            'gemma_hidden_states', 'prompt_conditions', 'encode_prompts', 'read_clip_frames', 'frames_to_video_tensor',
-           'encode_video', 'read_clip_audio', 'encode_audio', 'PreprocessSummary', 'reference_buckets', 'CacheIssue',
-           'VerifyReport', 'verify', 'write_mp4', 'preview']
+           'encode_video', 'read_clip_audio', 'encode_audio', 'PreprocessSummary', 'AudioBucket',
+           'parse_audio_durations', 'reference_buckets', 'CacheIssue', 'VerifyReport', 'verify', 'write_mp4', 'preview',
+           'write_m4a']
 
 # %% ../nbs/03_latents.ipynb #d74d35fa
 PRECOMPUTED_PARTS = ('latents', 'audio_latents', 'conditions', 'reference_latents')   # the cache's folders, one per kind of file
@@ -117,9 +118,12 @@ def load_cached_sample(precomputed_root:str|Path, # the `.precomputed` folder
                        sample:str, # e.g. 'videos/a.pt' (from `complete_samples`)
                        with_audio:bool=True, # also load audio_latents/
                        with_reference:bool=False, # also load reference_latents/ (IC-LoRA), as `reference_latents`
+                       with_video:bool=True, # False: an audio-only sample (text_to_audio), no latents/
                       )->dict: # {"latents": {...}, "conditions": {...}, "audio_latents": {...}}
     "Load and validate one sample's cached files; a `CacheError` names the file and the fix."
     root = Path(precomputed_root)
+    if not with_video: return dict(audio_latents=check_audio_latents(_load_pt(root/'audio_latents'/sample), root/'audio_latents'/sample),
+                                   conditions=check_conditions(_load_pt(root/'conditions'/sample), root/'conditions'/sample, need_audio=True))
     out = dict(latents=check_video_latents(_load_pt(root/'latents'/sample), root/'latents'/sample),
                conditions=check_conditions(_load_pt(root/'conditions'/sample), root/'conditions'/sample, need_audio=with_audio))
     if with_audio:
@@ -157,7 +161,8 @@ def _write_manifest(root:Path, m:dict, name:str=MANIFEST_NAME)->Path:
     m['updated'] = time.strftime('%Y-%m-%dT%H:%M:%S')
     return atomic_write_json(root/name, m, indent=1)
 
-def _needed_parts(with_audio:bool, with_reference:bool=False)->tuple:
+def _needed_parts(with_audio:bool, with_reference:bool=False, audio_only:bool=False)->tuple:
+    if audio_only: return ('audio_latents', 'conditions')
     return (('latents', 'audio_latents', 'conditions') if with_audio else ('latents', 'conditions')) + ('reference_latents',) * with_reference
 
 def _cache_files(root:Path, part:str)->list[str]:
@@ -287,10 +292,11 @@ def complete_samples(precomputed_root:str|Path, # the `.precomputed` folder
                      with_audio:bool=True, # training with audio: audio_latents/ needed too
                      model_path:str|Path|None=None, # the checkpoint to train: files made by other encoders are stale
                      with_reference:bool=False, # IC-LoRA: reference_latents/ needed too
+                     audio_only:bool=False, # text_to_audio: audio_latents/ and conditions/ only, no latents/
                     )->tuple[list[str], dict[str, str]]: # (samples to train on, sample -> why it was left out)
     "The samples whose every needed file is present and fresh, and the reason for each one left out."
     root = Path(precomputed_root)
-    needed = _needed_parts(with_audio, with_reference)
+    needed = _needed_parts(with_audio, with_reference, audio_only)
     m = read_manifest(root)
     flux = _in_flux(read_shard_manifests(root))   # samples of a run in shards that is not merged yet: left out
     on_disk = {p: set(_cache_files(root, p)) for p in PRECOMPUTED_PARTS}
@@ -804,6 +810,31 @@ def _finish_sample(s:dict, needed:tuple, verdict:tuple|None):
 
 # %% ../nbs/03_latents.ipynb #fa7e153d
 # Over 60 lines on purpose: the decision for one sample, part by part, in the order the manifest records it.
+def _plan_part(s:dict, plan:dict, part:str, identity:dict, wanted:tuple, force:bool, root:Path, name:str):
+    "One part of a sample: fresh (kept), to do (in `plan['todo']`), stale or missing, recorded in its manifest entry."
+    r = s['parts'].setdefault(part, dict(status='missing'))
+    present = (root/part/name).is_file()
+    changed = _same(r.get('identity'), identity)
+    fresh = r.get('status') in ('done', 'stale') and not changed and present
+    corrupt = fresh and _hash_problem(root, part, name, r) is not None   # its bytes are not the ones written
+    if corrupt: fresh = False; plan['corrupt'].append(part)
+    if part in wanted and (force or not fresh):
+        why = ('forced' if force and fresh else 'its bytes changed on disk (sha256 mismatch)' if corrupt
+               else f'{", ".join(changed)} changed' if r.get('identity') else 'not computed yet')
+        r.update(status='stale' if present else 'pending', reason=why, identity=None)   # identity unknown until redone
+        plan['todo'].add(part)
+    elif fresh: r.update(status='done', reason='')
+    elif corrupt: r.update(status='stale', reason='its bytes changed on disk (sha256 mismatch)')
+    elif r.get('identity') and changed and r.get('status') in ('done', 'stale'):
+        r.update(status='stale', reason=f'{", ".join(changed)} changed')
+    elif r.get('status') == 'done' and not present: r.update(status='missing', reason='its file was deleted')
+
+def _plan_parts(s:dict, plan:dict, needed:tuple, wanted:tuple, force:bool, root:Path, name:str):
+    "Each part of a planned sample whose identity `plan` holds (`_plan_part`), in the order the manifest records them."
+    for part in PRECOMPUTED_PARTS:
+        if part not in plan['identity'] or (part not in needed and part not in s['parts']): continue
+        _plan_part(s, plan, part, plan['identity'][part], wanted, force, root, name)
+
 def _plan_sample(s:dict, path:Path, prompt:str, buckets:list, fprints:dict, text:dict, wanted:tuple, with_audio:bool,
                  silence:bool, force:bool, root:Path, name:str)->dict:
     "Decide what to do with one sample; update its manifest entry; return the plan (todo parts, bucket, ...)."
@@ -850,29 +881,8 @@ def _plan_sample(s:dict, path:Path, prompt:str, buckets:list, fprints:dict, text
         conditions=dict(version=CACHE_VERSION, prompt=hashlib.sha256(prompt.encode()).hexdigest()[:24],
                         text_encoder=text.get('fingerprint'), precision=text.get('precision'),
                         max_length=text.get('max_length'), feature_extractor=fprints.get('feature_extractor')))
-    for part in ('latents', 'audio_latents', 'conditions'):   # reference_latents: `_plan_reference`
-        if part == 'audio_latents' and not with_audio and part not in s['parts']: continue
-        _plan_part(s, plan, part, ident[part], wanted, force, root, name)
+    _plan_parts(s, plan, _needed_parts(with_audio), wanted, force, root, name)
     return plan
-
-def _plan_part(s:dict, plan:dict, part:str, identity:dict, wanted:tuple, force:bool, root:Path, name:str):
-    "One part of a sample: fresh (kept), to do (in `plan['todo']`), stale or missing, recorded in its manifest entry."
-    r = s['parts'].setdefault(part, dict(status='missing'))
-    present = (root/part/name).is_file()
-    changed = _same(r.get('identity'), identity)
-    fresh = r.get('status') in ('done', 'stale') and not changed and present
-    corrupt = fresh and _hash_problem(root, part, name, r) is not None   # its bytes are not the ones written
-    if corrupt: fresh = False; plan['corrupt'].append(part)
-    if part in wanted and (force or not fresh):
-        why = ('forced' if force and fresh else 'its bytes changed on disk (sha256 mismatch)' if corrupt
-               else f'{", ".join(changed)} changed' if r.get('identity') else 'not computed yet')
-        r.update(status='stale' if present else 'pending', reason=why, identity=None)   # identity unknown until redone
-        plan['todo'].add(part)
-    elif fresh: r.update(status='done', reason='')
-    elif corrupt: r.update(status='stale', reason='its bytes changed on disk (sha256 mismatch)')
-    elif r.get('identity') and changed and r.get('status') in ('done', 'stale'):
-        r.update(status='stale', reason=f'{", ".join(changed)} changed')
-    elif r.get('status') == 'done' and not present: r.update(status='missing', reason='its file was deleted')
 
 # %% ../nbs/03_latents.ipynb #c192451d
 def _plan_reference(s:dict, plan:dict, reference:Path, factor:int, fprints:dict, wanted:tuple, force:bool, root:Path,
@@ -899,6 +909,86 @@ def _plan_reference(s:dict, plan:dict, reference:Path, factor:int, fprints:dict,
                                                          video_encoder=fprints.get('video_encoder'))
     plan.update(reference=reference, reference_bucket=rb, reference_fps=info.fps)
     _plan_part(s, plan, 'reference_latents', ident, wanted, force, root, name)
+
+# %% ../nbs/03_latents.ipynb #ecd26e48
+@dataclass(frozen=True)
+class AudioBucket:
+    "An audio-only training length, in seconds."
+    seconds:float
+    def __str__(self): return f'{self.seconds:g}s'
+
+def parse_audio_durations(text:str|float|Iterable, # "5", "2.5;5", "2.5s,5s", a number, or a list of those
+                         )->list[AudioBucket]:
+    "Parse audio-duration buckets (seconds), with a clear error for a bad one."
+    items = text.replace(';', ',').split(',') if isinstance(text, str) else [text] if isinstance(text, (int, float)) else list(text)
+    out, errs = [], []
+    for t in (str(x).strip().removesuffix('s') for x in items):
+        if not t: continue
+        try: v = float(t)
+        except ValueError: errs.append(f'"{t}" is not a number of seconds (e.g. 5 or 2.5)'); continue
+        if not 0 < v < 3600: errs.append(f'"{t}": a duration must be positive seconds (and under an hour)'); continue
+        out.append(AudioBucket(v))
+    if errs: raise ValueError('bad audio duration: ' + '; '.join(errs))
+    if not out: raise ValueError('no audio duration given: write seconds, e.g. 5 or "2.5;5"')
+    return sorted(set(out), key=lambda b: b.seconds)
+
+def _probe_audio(path:Path)->dict:
+    "The sound track of a media file: start and length in seconds, channels, sample rate; `MediaError` without one."
+    import av
+    try: c = av.open(str(path))
+    except Exception as e: raise MediaError(path, f'cannot be opened ({type(e).__name__}: {e})', 're-export the file') from e
+    with c:
+        if not c.streams.audio: raise MediaError(path, 'no audio stream', 'use a file with sound (audio-only training)', code='no_audio')
+        a = c.streams.audio[0]
+        start = float(a.start_time * a.time_base) if a.start_time is not None else 0.
+        seconds = float(a.duration * a.time_base) if a.duration else None
+        if seconds is None: seconds = sum(fr.samples for fr in c.decode(a)) / (a.codec_context.sample_rate or a.sample_rate)
+        return dict(start=start, seconds=seconds, channels=a.codec_context.channels, sample_rate=a.codec_context.sample_rate)
+
+# %% ../nbs/03_latents.ipynb #21349849
+def _stale_all(s:dict, why:str):
+    for r in s['parts'].values():
+        if r.get('status') in ('done', 'stale'): r.update(status='stale', reason=why)
+
+def _plan_audio_sample(s:dict, path:Path, prompt:str, buckets:list, fprints:dict, text:dict, wanted:tuple, force:bool,
+                       root:Path, name:str)->dict:
+    "`_plan_sample` for an audio-only cache: the file's sound in an audio-duration bucket, and its prompt."
+    plan = dict(path=path, prompt=prompt, todo=set(), verdict=None, identity={}, bucket=None, info=None, corrupt=[])
+    s.setdefault('parts', {}); s['notes'] = []
+    try: info, fingerprint = _probe_audio(path), media_fingerprint(path)
+    except Exception as e:
+        plan['verdict'] = ('failed', f'{path}: {e.strerror or e}' if isinstance(e, OSError) else _reason(e))
+        _stale_all(s, 'the file is unusable now'); return plan
+    plan['info'] = info
+    s['media'] = dict(fingerprint=fingerprint, seconds=round(info['seconds'], 6), channels=info['channels'],
+                      sample_rate=info['sample_rate'], has_audio=True)
+    fit = [b for b in buckets if b.seconds <= info['seconds'] + 1e-3]
+    if not fit:
+        plan['verdict'] = ('skipped', f'{info["seconds"]:.2f} s of sound, shorter than the shortest audio bucket '
+                                      f'({buckets[0]}) (fix: add an audio duration of at most {info["seconds"]:.2f} s, or drop the file)')
+        _stale_all(s, 'the file is skipped now'); return plan
+    bucket = plan['bucket'] = fit[-1]
+    s['bucket'], plan['audio_span'] = str(bucket), (info['start'], bucket.seconds)
+    if bucket.seconds < info['seconds'] - 1e-3: s['notes'].append(f'cut {info["seconds"]:.2f} -> {bucket.seconds:g} s')
+    n = info['channels']
+    if n != 2: s['notes'].append(f'audio {({1: "mono", 6: "5.1"}).get(n, f"{n}-channel")} mixed to stereo')
+    plan['identity'] = dict(
+        audio_latents=dict(version=CACHE_VERSION, media=fingerprint, bucket=str(bucket), audio_encoder=fprints.get('audio_encoder'),
+                           silence=False),
+        conditions=dict(version=CACHE_VERSION, prompt=hashlib.sha256(prompt.encode()).hexdigest()[:24],
+                        text_encoder=text.get('fingerprint'), precision=text.get('precision'),
+                        max_length=text.get('max_length'), feature_extractor=fprints.get('feature_extractor')))
+    _plan_parts(s, plan, _needed_parts(True, audio_only=True), wanted, force, root, name)
+    return plan
+
+# %% ../nbs/03_latents.ipynb #ab4b35d5
+def _audio_only_buckets(resolution_buckets, audio_durations, with_audio:bool, only:str|None)->list[AudioBucket]:
+    "`preprocess`'s checks of an audio-only run, and its buckets."
+    if resolution_buckets: raise ValueError('give resolution_buckets (an audio-video cache) or audio_durations (an audio-only '
+                                            'cache), not both')
+    if not with_audio: raise ValueError('audio_durations makes an audio-only cache: it needs with_audio=True (no --no-audio)')
+    if only == 'videos': raise ValueError("only='videos': an audio-only cache (audio_durations) has no video latents")
+    return parse_audio_durations(audio_durations)
 
 # %% ../nbs/03_latents.ipynb #68907eb6
 def _part_done(s:dict, part:str, identity:dict, tensor, seconds:float, notes:list|None=None, path:Path|None=None):
@@ -976,6 +1066,7 @@ def _open(self:_CacheRun):
                          silence_for_missing_audio=o.silence_for_missing_audio, max_text_length=o.max_text_length,
                          text_batch_size=o.text_batch_size, lora_trigger=o.lora_trigger,
                          reference_column=o.reference_column, reference_downscale_factor=o.reference_downscale_factor)
+    if o.audio_only: m['settings'].update(resolution_buckets=[], audio_durations=[str(b) for b in o.buckets])
     digest = lambda b: hashlib.sha256(b).hexdigest()
     self.plan_key = digest(json.dumps([digest(o.dataset.read_bytes()), digest(base_manifest), self.fprints, self.text, o.force,
                                        o.count, {k: v for k, v in m['settings'].items() if k != 'device'}], sort_keys=True).encode())[:16]
@@ -997,8 +1088,10 @@ def _plan(self:_CacheRun):
     order = self.order = shard_items(first, (o.index, o.count))   # the samples this process caches: all, or its shard's
     for name in progress(order, desc='checking clips', disable=not o.show_progress or None):
         e, s = first[name][0], samples[name]
-        plans[name] = _plan_sample(s, e.path, trigger + (e.prompt or ''), o.buckets, self.fprints, self.text, o.wanted,
-                                   o.with_audio, o.silence_for_missing_audio, o.force, self.root, name)
+        plans[name] = (_plan_audio_sample(s, e.path, trigger + (e.prompt or ''), o.buckets, self.fprints, self.text, o.wanted,
+                                          o.force, self.root, name) if o.audio_only else
+                       _plan_sample(s, e.path, trigger + (e.prompt or ''), o.buckets, self.fprints, self.text, o.wanted,
+                                    o.with_audio, o.silence_for_missing_audio, o.force, self.root, name))
         if o.reference_column: _plan_reference(s, plans[name], e.reference, o.reference_downscale_factor, self.fprints, o.wanted,
                                                o.force, self.root, name, base)
         _finish_sample(s, o.needed, plans[name]['verdict'])
@@ -1078,8 +1171,10 @@ def _encode_video_of(self:_CacheRun, n:str, encoder)->tuple: # (first frame's ti
 def _encode_audio_of(self:_CacheRun, n:str, encoder, processor, start:float|None):
     p, s, t = self.plans[n], self.samples[n], time.time()
     try:
-        if start is None: start = _first_frame_time(p['path'])
-        seconds = p['bucket'].frames / p['info'].fps
+        if 'audio_span' in p: start, seconds = p['audio_span']         # audio-only: the sound's own start, the bucket's length
+        else:
+            if start is None: start = _first_frame_time(p['path'])
+            seconds = p['bucket'].frames / p['info'].fps
         got = read_clip_audio(p['path'], start, seconds)
         if got is None: wave, rate, notes = torch.zeros(2, int(round(seconds * encoder.sample_rate))), encoder.sample_rate, []
         else: wave, rate, notes = got
@@ -1163,7 +1258,7 @@ def _close(self:_CacheRun)->PreprocessSummary:
 
 # %% ../nbs/03_latents.ipynb #a5493fb0
 def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, paths relative to its folder)
-               resolution_buckets:str|list, # "704x384x97" or "768x512x49;512x512x97", or a list of those / of `Bucket`s
+               resolution_buckets:str|list|None, # "704x384x97" or "768x512x49;512x512x97", or a list of those / of `Bucket`s
                model_path:str|Path, # LTX-2 single-file checkpoint (ltx-2-19b-dev.safetensors, fp8, LTX-2.3)
                text_encoder_path:str|Path|None, # Gemma 3 folder; may be None with only='videos' or 'audio'
                output_dir:str|Path|None=None, # default: <dataset folder>/.precomputed
@@ -1183,21 +1278,27 @@ def preprocess(dataset:str|Path, # dataset.jsonl (media_path + prompt per line, 
                shard:str|tuple|None=None, # "I/N" or (I, N): this process does shard I of N (from 0); None: torchrun's RANK/WORLD_SIZE, or all
                reference_column:str|None=None, # IC-LoRA: the dataset key naming each clip's reference video (e.g. reference_path)
                reference_downscale_factor:int=1, # IC-LoRA: references encoded at 1/n of the bucket's width and height
+               audio_durations:str|list|None=None, # seconds ("5", "2.5;5"): an audio-only cache (no video latents), instead of resolution_buckets
               )->PreprocessSummary:
     "Cache video latents, audio latents and prompt embeddings for a dataset, consistently and resumably."
     dataset = Path(dataset)
     if not dataset.is_file(): raise FileNotFoundError(f'{dataset}: dataset file not found')
-    if isinstance(resolution_buckets, str): buckets = parse_buckets(resolution_buckets)
+    audio_only = audio_durations is not None
+    if audio_only: buckets = _audio_only_buckets(resolution_buckets, audio_durations, with_audio, only)
+    elif resolution_buckets is None: raise ValueError('resolution_buckets is required (or audio_durations for an audio-only cache)')
+    elif isinstance(resolution_buckets, str): buckets = parse_buckets(resolution_buckets)
     else: buckets = [b if isinstance(b, Bucket) else parse_buckets(str(b))[0] for b in resolution_buckets]
     index, count = parse_shard(shard)
     if only is not None and only not in _ONLY: raise ValueError(f'only={only!r}: choose one of {list(_ONLY)} (or None for all)')
     if only == 'audio' and not with_audio: raise ValueError("only='audio' needs with_audio=True (no --no-audio)")
+    if audio_durations is not None and reference_column is not None:
+        raise ValueError('audio_durations (an audio-only cache) and reference_column (IC-LoRA references) do not go together')
     if reference_column is None and reference_downscale_factor != 1:
         warnings.warn(f'reference_downscale_factor={reference_downscale_factor} without reference_column: ignored (no reference videos)')
         reference_downscale_factor = 1
     if reference_column is not None: reference_buckets(buckets, reference_downscale_factor)   # checks the factor
     if only == 'references' and reference_column is None: raise ValueError("only='references' needs reference_column (--reference-column)")
-    needed = _needed_parts(with_audio, reference_column is not None)
+    needed = _needed_parts(with_audio, reference_column is not None, audio_only)
     wanted = _ONLY[only] if only else needed
     if 'conditions' in wanted and text_encoder_path is None:
         raise ValueError("caching prompt embeddings needs the Gemma 3 folder: text_encoder_path (--text-encoder-path); "
@@ -1493,6 +1594,7 @@ def preview(precomputed_root:str|Path, # the `.precomputed` folder
     from ltx_core.model.video_vae import decode_video
     root, out_dir = Path(precomputed_root), Path(out_dir)
     has_audio = (root/'audio_latents'/sample).is_file()
+    if has_audio and not (root/'latents'/sample).is_file(): return _preview_audio(root, sample, model_path, out_dir, device)
     data = load_cached_sample(root, sample, with_audio=has_audio)
     device = resolve_device(device)
     decoder = load_ltx2_component(model_path, 'video_decoder', device, torch.bfloat16)
@@ -1517,3 +1619,29 @@ def preview(precomputed_root:str|Path, # the `.precomputed` folder
     with atomic_path(strip) as tmp: Image.fromarray(np.concatenate(list(frames[idx]), axis=1)).save(tmp, format='PNG')
     return dict(mp4=mp4, strip=strip, frames=len(frames), width=frames.shape[2], height=frames.shape[1],
                 audio_seconds=None if waveform is None else waveform.shape[-1] / rate)
+
+# %% ../nbs/03_latents.ipynb #4c86a93c
+def write_m4a(path:str|Path, # the sound file to write (AAC in an MP4 container), atomically
+              waveform, # float [2, n] in [-1, 1]
+              sample_rate:int, # of `waveform`
+             )->Path:
+    "Write a stereo waveform as AAC with PyAV."
+    import av, numpy as np
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    w = np.ascontiguousarray(np.clip(np.asarray(waveform, np.float32), -1, 1))
+    with atomic_path(path) as tmp, av.open(str(tmp), 'w', format='mp4') as out:
+        s = out.add_stream('aac', rate=int(sample_rate)); s.layout = 'stereo'
+        encode_audio_frames(out, s, w, int(sample_rate), 2)
+    return path
+
+def _preview_audio(root:Path, sample:str, model_path, out_dir:Path, device:str)->dict:
+    "`preview` of an audio-only sample: its sound decoded to an .m4a."
+    from ltx_core.model.audio_vae import decode_audio
+    data, device = load_cached_sample(root, sample, with_video=False), resolve_device(device)
+    adec = load_ltx2_component(model_path, 'audio_decoder', device, torch.float32)
+    voc = load_ltx2_component(model_path, 'vocoder', device, torch.float32)
+    with torch.inference_mode(): audio = decode_audio(data['audio_latents']['latents'][None].to(device), adec, voc)
+    del adec, voc; _free_memory(device)
+    wave, rate = audio.waveform.float().cpu().numpy(), int(audio.sampling_rate)
+    return dict(audio=write_m4a(Path(out_dir)/Path(sample).with_suffix('.m4a'), wave, rate), audio_seconds=wave.shape[-1] / rate)

@@ -14,9 +14,9 @@ from .core import return_freed_host_memory
 
 # %% auto #0
 __all__ = ['LORA_KEY_PREFIX', 'checkpoint_is_fp8', 'load_transformer', 'read_tensors', 'meta_transformer',
-           'load_transformer_weights', 'LoraTargetError', 'LoraTargets', 'lora_targets', 'add_lora', 'lora_parameters',
-           'materialize_adapters', 'packed_buffer', 'GradientBuffer', 'pack_parameters', 'lora_state_dict', 'save_lora',
-           'read_lora', 'load_lora']
+           'load_transformer_weights', 'LoraTargetError', 'LoraTargets', 'lora_targets', 'layer_stream', 'add_lora',
+           'lora_parameters', 'materialize_adapters', 'packed_buffer', 'GradientBuffer', 'pack_parameters',
+           'lora_state_dict', 'save_lora', 'read_lora', 'load_lora']
 
 # %% ../nbs/05_lora.ipynb #3e1559b0
 _FP8 = ('F8_E4M3', 'F8_E5M2')
@@ -202,6 +202,17 @@ def lora_targets(model, # an `LTXModel` (or a PEFT model around one, or a single
             suggestions[pattern] = (longer + difflib.get_close_matches(pattern, suffixes, n=3, cutoff=0.5))[:3]
     layers_hit = {n: (*layers[n], hits[n]) for n in layers if n in hits}
     return LoraTargets(list(target_modules), layers_hit, unmatched, suggestions)
+
+# %% ../nbs/05_lora.ipynb #a43fce84
+_STREAM_OF = {'attn1': 'video', 'attn2': 'video', 'ff': 'video', 'audio_attn1': 'audio', 'audio_attn2': 'audio',
+              'audio_ff': 'audio', 'audio_to_video_attn': 'audio_video', 'video_to_audio_attn': 'audio_video'}
+
+def layer_stream(name:str, # a layer or weight name of the transformer, e.g. 'transformer_blocks.3.audio_ff.net.2.weight'
+                )->str: # 'video', 'audio', 'audio_video' (the cross-modal attentions) or 'other'
+    "Which stream of the LTX-2 transformer a layer or weight belongs to."
+    parts = name.removeprefix('base_model.model.').split('.')
+    if len(parts) > 2 and parts[0] == 'transformer_blocks': return _STREAM_OF.get(parts[2], 'other')
+    return 'other'
 
 # %% ../nbs/05_lora.ipynb #e85f27ec
 def add_lora(transformer, # an `LTXModel` from `load_transformer`

@@ -22,7 +22,8 @@ from .offload import BlockStreamer, block_linears, use_expandable_segments
 from .speed import compile_blocks
 from .placement import Placement, plan_training, sampling_bytes, module_bytes, check_host_ram, available_ram_bytes
 from .lora import (add_lora, checkpoint_is_fp8, load_lora, load_transformer, load_transformer_weights, lora_parameters,
-                           materialize_adapters, meta_transformer, pack_parameters, packed_buffer, save_lora, GradientBuffer)
+                           materialize_adapters, meta_transformer, pack_parameters, packed_buffer, save_lora, GradientBuffer,
+                   layer_stream)
 from .distributed import (average_gradients, barrier, broadcast_parameters, close_distributed, gather_objects,
                                   init_distributed, mean_over_ranks, rank_batches, ranks_on_this_machine)
 
@@ -30,10 +31,11 @@ from .distributed import (average_gradients, barrier, broadcast_parameters, clos
 __all__ = ['TIMESTEP_SAMPLERS', 'STATE_FORMAT', 'precomputed_root', 'CachedDataset', 'check_cached_samples', 'BucketBatchSampler',
            'load_connectors', 'run_connectors', 'UniformSampler', 'ShiftedLogitNormalSampler', 'make_timestep_sampler',
            'FlowMatchingInputs', 'prepare_inputs', 'flow_matching_losses', 'reference_downscale_factor',
-           'dataset_reference_factor', 'prepare_reference_inputs', 'join_inputs', 'split_losses',
-           'adamw8bit_unavailable', 'make_optimizer', 'lr_factor', 'make_scheduler', 'checkpoint_dirs', 'lora_file',
-           'write_checkpoint', 'read_checkpoint', 'TrainingStateError', 'write_training_state', 'read_training_state',
-           'NonFiniteLossError', 'TrainResult', 'LoraTrainer', 'plot_losses', 'train']
+           'dataset_reference_factor', 'prepare_reference_inputs', 'prepare_audio_inputs', 'keyframe_latent_frames',
+           'add_keyframes', 'join_inputs', 'split_losses', 'adamw8bit_unavailable', 'make_optimizer', 'lr_factor',
+           'make_scheduler', 'checkpoint_dirs', 'lora_file', 'write_checkpoint', 'read_checkpoint',
+           'TrainingStateError', 'write_training_state', 'read_training_state', 'NonFiniteLossError', 'TrainResult',
+           'LoraTrainer', 'plot_losses', 'train']
 
 # %% ../nbs/06_training.ipynb #91072b04
 def precomputed_root(path:str|Path, # `data.preprocessed_data_root`: the `.precomputed` folder or the dataset folder
@@ -43,9 +45,11 @@ def precomputed_root(path:str|Path, # `data.preprocessed_data_root`: the `.preco
     if (p/'.precomputed').is_dir() and not (p/'latents').is_dir(): p = p/'.precomputed'
     return p
 
-def _bucket_key(root:Path, sample:str, with_audio:bool, with_reference:bool=False)->tuple:
+def _bucket_key(root:Path, sample:str, with_audio:bool, with_reference:bool=False, with_video:bool=True)->tuple:
     "The shapes that must agree within a batch, read without loading the tensors (memory-mapped)."
     load = lambda part: torch.load(root/part/sample, map_location='cpu', mmap=True, weights_only=True)
+    if not with_video:   # audio only: no video latents, the audio-duration bucket decides
+        return ((), 0.0, tuple(load('conditions')['video_prompt_embeds'].shape), tuple(load('audio_latents')['latents'].shape))
     v, c = load('latents'), load('conditions')
     key = (tuple(v['latents'].shape), float(v.get('fps', 24.0)), tuple(c['video_prompt_embeds'].shape))
     if with_audio: key += (tuple(load('audio_latents')['latents'].shape),)
@@ -60,29 +64,33 @@ class CachedDataset:
                  model_path:str|Path|None=None, # the checkpoint being trained: caches made by another one are stale
                  channels:dict|None=None, # what the model takes (`check_cached_samples`); None: shapes not checked against it
                  with_reference:bool=False, # IC-LoRA (`video_to_video`): reference_latents/ needed too
+                 with_video:bool=True, # False: audio-only samples (`text_to_audio`), no latents/
                 ):
-        self.root, self.with_audio, self.with_reference = precomputed_root(root), with_audio, with_reference
-        if not (self.root/'latents').is_dir():
+        self.root, self.with_audio, self.with_video = precomputed_root(root), with_audio or not with_video, with_video
+        self.with_reference, with_audio = with_reference, self.with_audio
+        if not (self.root/('latents' if with_video else 'audio_latents')).is_dir():
             raise FileNotFoundError(f'{self.root}: no latents/ folder; run preprocessing first (`ltx2lora preprocess`), '
                                     'or point data.preprocessed_data_root at the .precomputed folder')
         if held := live_locks(self.root):   # a preprocess run is writing it: its files are not final yet
             raise FolderLockedError(f'{self.root}: {held[0]}; train once it has finished')
         self.samples, self.left_out = complete_samples(self.root, with_audio=with_audio, model_path=model_path,
-                                                        with_reference=with_reference)
+                                                        with_reference=with_reference, audio_only=not with_video)
         bad = {str(Path(*Path(f).relative_to(self.root).parts[1:])): why for f, why in check_cache_hashes(self.root, self.samples)}
-        bad.update({s: why for s, why in check_cached_samples(self.root, self.samples, with_audio, channels, with_reference).items() if s not in bad})
+        bad.update({s: why for s, why in check_cached_samples(self.root, self.samples, with_audio, channels, with_reference,
+                                                              with_video).items() if s not in bad})
         self.left_out.update(bad)
         self.samples = [s for s in self.samples if s not in bad]
         if not self.samples:
             why = '; '.join(f'{k}: {v}' for k, v in list(self.left_out.items())[:5])
             raise ConfigError([ConfigProblem('data.preprocessed_data_root', 'no complete sample to train on' + (f' ({why})' if why
                               else '') + '; run preprocess (for this model and these settings) again', str(self.root))], 'the cached dataset')
-        self.buckets = [_bucket_key(self.root, s, with_audio, with_reference) for s in self.samples]
+        self.buckets = [_bucket_key(self.root, s, with_audio, with_reference, with_video) for s in self.samples]
 
     def __len__(self): return len(self.samples)
 
     def __getitem__(self, i:int)->dict:
-        return load_cached_sample(self.root, self.samples[i], with_audio=self.with_audio, with_reference=self.with_reference)
+        return load_cached_sample(self.root, self.samples[i], with_audio=self.with_audio, with_reference=self.with_reference,
+                                  with_video=self.with_video)
 
     def __repr__(self):
         return (f'CachedDataset({self.root}: {len(self)} samples in {len(set(self.buckets))} bucket(s), '
@@ -94,9 +102,9 @@ _PARTS = {'latents': ('latents', 4, lambda t: t.shape[0]),                     #
           'conditions': ('video_prompt_embeds', 2, None),                      # [L, D]
           'reference_latents': ('latents', 4, lambda t: t.shape[0])}           # IC-LoRA: as latents
 
-def _sample_problem(root:Path, sample:str, with_audio:bool, channels:dict, with_reference:bool=False)->str|None:
+def _sample_problem(root:Path, sample:str, with_audio:bool, channels:dict, with_reference:bool=False, with_video:bool=True)->str|None:
     "Why a cached sample cannot be trained (unreadable, a wrong shape, NaN or inf values), naming the file; or None."
-    for part in ['latents', 'conditions'] + (['audio_latents'] if with_audio else []) + (['reference_latents'] if with_reference else []):
+    for part in ['latents'] * with_video + ['conditions'] + (['audio_latents'] if with_audio else []) + (['reference_latents'] if with_reference else []):
         f, (key, ndim, width) = root/part/sample, _PARTS[part]
         want = channels.get('latents' if part == 'reference_latents' else part)
         try: d = torch.load(f, map_location='cpu', mmap=True, weights_only=True)
@@ -116,10 +124,11 @@ def check_cached_samples(root:str|Path, # the `.precomputed` folder (or its data
                          with_audio:bool=True,
                          channels:dict|None=None, # part -> what the model takes: latents 128, audio_latents 8 x 16 = 128
                          with_reference:bool=False, # IC-LoRA: reference_latents/ too
+                         with_video:bool=True, # False: audio-only samples, no latents/
                         )->dict: # sample -> why it cannot be trained (empty: all good)
     "Read every cached file of `samples` once (memory-mapped) and name those that cannot be trained."
     root = precomputed_root(root)
-    found = {s: _sample_problem(root, s, with_audio, channels or {}, with_reference) for s in samples}
+    found = {s: _sample_problem(root, s, with_audio, channels or {}, with_reference, with_video) for s in samples}
     return {s: p for s, p in found.items() if p}
 
 # %% ../nbs/06_training.ipynb #91a54a84
@@ -320,15 +329,16 @@ def flow_matching_losses(video_pred, # [B, tokens, 128] predicted velocity
                          inputs:FlowMatchingInputs,
                          audio_loss_weight:float=1.0, # `training_strategy.audio_loss_weight`
                         )->dict: # {"video", "audio" (None without audio), "total"}: float32 scalars
-    "Video loss (MSE over the tokens in the loss), audio loss (MSE), total = video + weight × audio."
-    video_pred = video_pred[:, inputs.reference_tokens:]   # IC-LoRA: the target tokens only (all of them otherwise)
-    m = inputs.video_loss_mask[..., None].float()
-    err = (video_pred.float() - inputs.video_target).square()
-    video = (err * m).sum() / (m.sum() * err.shape[-1])    # = the official mean(err · m / mean(m))
-    audio = None
+    "Video loss (MSE over the tokens in the loss), audio loss (MSE), total = video + weight × audio (audio alone: the audio loss)."
+    video = audio = None
+    if video_pred is not None:
+        video_pred = video_pred[:, inputs.reference_tokens:]   # IC-LoRA: the target tokens only (all of them otherwise)
+        m = inputs.video_loss_mask[..., None].float()
+        err = (video_pred.float() - inputs.video_target).square()
+        video = (err * m).sum() / (m.sum() * err.shape[-1])    # = the official mean(err · m / mean(m))
     if audio_pred is not None and inputs.audio_target is not None:
         audio = (audio_pred.float() - inputs.audio_target).square().mean()
-    total = video if audio is None else video + audio_loss_weight * audio
+    total = video if audio is None else audio if video is None else video + audio_loss_weight * audio
     return dict(video=video, audio=audio, total=total)
 
 # %% ../nbs/06_training.ipynb #b1fd560b
@@ -403,6 +413,85 @@ def prepare_reference_inputs(batch:dict, # collated: {"latents", "reference_late
                      context=video_context, context_mask=context_mask)
     return FlowMatchingInputs(video, None, noise - x0, None, ~cond, sigma, None, conditioned, reference_tokens=ref.shape[1])
 
+# %% ../nbs/06_training.ipynb #af22181a
+def prepare_audio_inputs(batch:dict, # a collated audio-only batch: {"audio_latents": ..., "conditions": ...}
+                         audio_context, # [B, L, Da] from `run_connectors`
+                         context_mask, # [B, L]
+                         sampler, # a timestep sampler (`make_timestep_sampler`)
+                         dtype=None, # dtype of the positions (the transformer's); latents and targets stay float32
+                         device='cpu',
+                         sigma=None, # fixed σ per sample (evaluation); None: from `sampler`, shifted by the audio token count
+                         generator=None, # a torch.Generator for the noise, or a list of one per sample; None: the global one
+                        )->FlowMatchingInputs:
+    "Noise a batch of cached audio latents for flow matching on the audio stream alone (`text_to_audio`)."
+    from ltx_core.model.transformer.modality import Modality
+    from ltx_core.tools import AudioLatentTools
+    from ltx_core.components.patchifiers import AudioPatchifier
+    from ltx_core.types import AudioLatentShape
+    dtype = torch.float32 if dtype is None else dtype
+    a0 = batch['audio_latents']['latents'].to(device, torch.float32)           # [B, 8, T, 16]
+    B = a0.shape[0]
+    atools = AudioLatentTools(AudioPatchifier(patch_size=1), AudioLatentShape(B, 8, a0.shape[2], 16))
+    astate = atools.create_initial_state(device, dtype, a0.to(dtype))
+    ax0 = atools.patchifier.patchify(a0)                                       # [B, T, 128]
+    if sigma is None: sigma = sampler.sample(B, ax0.shape[1], device=device)
+    sigma = torch.as_tensor(sigma, dtype=torch.float32, device=device).reshape(B)
+    noise, s = _randn(ax0.shape, device, generator), sigma.view(B, 1, 1)
+    audio = Modality(latent=(1 - s) * ax0 + s * noise, sigma=sigma, timesteps=sigma.view(B, 1).expand(B, ax0.shape[1]),
+                     positions=astate.positions, context=audio_context, context_mask=context_mask)
+    return FlowMatchingInputs(None, audio, None, noise - ax0, None, sigma, sigma, False)
+
+# %% ../nbs/06_training.ipynb #3cfdd8b5
+def keyframe_latent_frames(indices:list[int], # pixel frame indices, negative from the end (`keyframe_indices`)
+                           latent_frames:int, # F' of the clip's latents: the clip has 8 (F' - 1) + 1 pixel frames
+                          )->list[tuple[int, int]]: # (latent frame, pixel frame) per keyframe, by latent frame, no repeats
+    "The latent frame that holds each keyframe; indices beyond the clip are left out for it."
+    pixels, out = 8 * (latent_frames - 1) + 1, {}
+    for i in indices:
+        f = i + pixels if i < 0 else i
+        if 0 <= f < pixels: out.setdefault((f + 7) // 8, f)     # latent frame j holds pixel frames 8j-7 .. 8j
+    return sorted(out.items())
+
+# %% ../nbs/06_training.ipynb #9402da25
+def add_keyframes(inputs:FlowMatchingInputs, # from `prepare_inputs` (a batch without first-frame conditioning)
+                  batch:dict, # the same collated batch
+                  keyframes:list[tuple[int, int]], # (latent frame, pixel frame), from `keyframe_latent_frames`
+                  strength:float=1.0, # 1: clean keyframes; lower: noised to (1 - strength) σ
+                  generator=None, # for the appended keyframes' noise; None: the global one
+                 )->FlowMatchingInputs:
+    "Condition a noised batch on keyframes as ltx-pipelines does at sampling: frame 0 in place, the others appended."
+    import dataclasses
+    from ltx_core.conditioning import VideoConditionByKeyframeIndex
+    from ltx_core.tools import VideoLatentTools
+    from ltx_core.components.patchifiers import VideoLatentPatchifier
+    from ltx_core.types import VideoLatentShape
+    v, lat = inputs.video, batch['latents']
+    device, dtype = v.latent.device, v.positions.dtype
+    v0 = lat['latents'].to(device, torch.float32)
+    B, _, F, H, W = v0.shape
+    fps = float(lat['fps'][0]) if torch.is_tensor(lat['fps']) else float(lat['fps'])
+    vtools = VideoLatentTools(VideoLatentPatchifier(patch_size=1), VideoLatentShape(B, 128, F, H, W), fps=fps)
+    x0, N = vtools.patchifier.patchify(v0), v.latent.shape[1]
+    sk = (1 - strength) * inputs.sigma.view(B, 1, 1)                           # the keyframes' noise level and timestep
+    latent, timesteps, target, mask, positions = v.latent, v.timesteps, inputs.video_target, inputs.video_loss_mask, v.positions
+    if any(j == 0 for j, _ in keyframes):                                      # in place (VideoConditionByLatentIndex)
+        first = torch.arange(N, device=device) < H * W
+        latent = torch.where(first[None, :, None], (1 - sk) * x0 + sk * (target + x0), latent)   # target + x0: its noise
+        timesteps = torch.where(first[None], sk[:, :, 0].expand_as(timesteps), timesteps)
+        mask = mask & ~first[None]
+    later = [(j, f) for j, f in keyframes if j > 0]
+    if later:                                                                  # appended (VideoConditionByKeyframeIndex)
+        state = vtools.create_initial_state(device, dtype, v0.to(dtype))
+        for j, f in later: state = VideoConditionByKeyframeIndex(v0[:, :, j:j + 1].to(dtype), f, strength).apply_to(state, vtools)
+        guides = torch.cat([vtools.patchifier.patchify(v0[:, :, j:j + 1]) for j, _ in later], 1)   # [B, K, 128] float32
+        latent = torch.cat([latent, (1 - sk) * guides + sk * _randn(guides.shape, device, generator)], 1)
+        timesteps = torch.cat([timesteps, sk[:, :, 0].expand(B, guides.shape[1])], 1)
+        positions = torch.cat([positions, state.positions[:, :, N:].to(positions.dtype)], 2)
+        target = torch.cat([target, torch.zeros_like(guides)], 1)
+        mask = torch.cat([mask, torch.zeros(B, guides.shape[1], dtype=torch.bool, device=device)], 1)
+    video = dataclasses.replace(v, latent=latent, timesteps=timesteps, positions=positions)
+    return dataclasses.replace(inputs, video=video, video_target=target, video_loss_mask=mask)
+
 # %% ../nbs/06_training.ipynb #895c4a79
 def _joined(modalities:list):
     "One ltx-core `Modality` from several of the same shape (None when the stream is off)."
@@ -421,8 +510,8 @@ def join_inputs(parts:list[FlowMatchingInputs], # from `prepare_inputs`, batches
 def split_losses(video_pred, audio_pred, # the joint pass's outputs
                  parts:list[FlowMatchingInputs], audio_loss_weight:float=1.0)->list[dict]:
     "Each micro-batch's `flow_matching_losses` on its slice of the joint output."
-    sizes = [p.video.latent.shape[0] for p in parts]
-    vps = video_pred.split(sizes)
+    sizes = [(p.video if p.video is not None else p.audio).latent.shape[0] for p in parts]
+    vps = video_pred.split(sizes) if video_pred is not None else [None] * len(parts)
     aps = audio_pred.split(sizes) if audio_pred is not None else [None] * len(parts)
     return [flow_matching_losses(v, a, p, audio_loss_weight) for v, a, p in zip(vps, aps, parts)]
 
@@ -867,7 +956,7 @@ class LoraTrainer:
         self.output_dir = Path(cfg.output_dir).expanduser()
         self._resume_from = self._resume_point(cfg.checkpoints.resume if resume is None else resume)
         st, opt, acc = cfg.training_strategy, cfg.optimization, cfg.acceleration
-        self.with_audio = st.with_audio
+        self.with_audio, self.with_video = getattr(st, 'with_audio', True), st.name != 'text_to_audio'
         self.compute_dtype = torch.bfloat16 if acc.mixed_precision_mode == 'bf16' else torch.float32
         if cfg.hub.push_to_hub: log('note: hub.push_to_hub is not implemented; the LoRA stays in output_dir')
         self._check_optimizer()                          # before anything heavy is loaded
@@ -878,7 +967,7 @@ class LoraTrainer:
         self.dataset = CachedDataset(cfg.data.preprocessed_data_root, with_audio=self.with_audio, model_path=cfg.model.model_path,
                                      channels={'latents': base.patchify_proj.in_features,
                                                'audio_latents': base.audio_patchify_proj.in_features},
-                                     with_reference=st.name == 'video_to_video')
+                                     with_reference=st.name == 'video_to_video', with_video=self.with_video)
         self.reference_downscale_factor = dataset_reference_factor(   # IC-LoRA; None otherwise
             self.dataset, cfg.validation.reference_downscale_factor if cfg.validation.interval else None)
         self.batches = BucketBatchSampler(self.dataset.buckets, opt.batch_size, seed=cfg.seed)
@@ -941,9 +1030,19 @@ def _build_models(self:LoraTrainer):
     self.model.get_base_model().set_gradient_checkpointing(opt.enable_gradient_checkpointing)
     self.connectors = load_connectors(cfg.model.model_path, dtype=self.compute_dtype)
     self.params = lora_parameters(self.model)
+    self._note_idle_adapters()
     if self.dist.active:
         broadcast_parameters(self.params, self.dist)     # identical adapters on every rank
         self._seed_everything(cfg.seed + 7919 * self.dist.rank)   # but each rank its own σ and noise
+
+# %% ../nbs/06_training.ipynb #46a33b04
+@patch
+def _note_idle_adapters(self:LoraTrainer):
+    "`text_to_audio` runs the audio stream alone: say so when adapters sit where no gradient reaches (they would stay zero)."
+    if self.with_video: return
+    idle = sorted({n.split('.lora_')[0] for n, p in self.model.named_parameters() if p.requires_grad and layer_stream(n) != 'audio'})
+    if idle: self.log(f'note: text_to_audio trains the audio stream only, but lora.target_modules also adapts {len(idle)} layers '
+                      f'outside it (e.g. {idle[0].removeprefix("base_model.model.")}); they stay zero. Use lora.target_preset: audio')
 
 # %% ../nbs/06_training.ipynb #ltdatacd
 @patch
@@ -978,14 +1077,16 @@ def _autocast(self:LoraTrainer):
 def _inputs(self:LoraTrainer, batch:dict, sigma=None, generator=None)->FlowMatchingInputs:
     "One batch noised for the transformer (σ and noise drawn unless given), its prompts through the connectors."
     c, st = batch['conditions'], self.cfg.training_strategy
+    if not self.with_video: return self._audio_inputs(batch, sigma, generator)
     vctx, actx, cmask = run_connectors(self.connectors, c['video_prompt_embeds'],
                                        c.get('audio_prompt_embeds') if self.with_audio else None, c['prompt_attention_mask'])
     if st.name == 'video_to_video':
         return prepare_reference_inputs(batch, vctx, cmask, self.sampler, st.first_frame_conditioning_p, dtype=self.compute_dtype,
                                         device=self.device, sigma=sigma, generator=generator)
-    return prepare_inputs(batch, vctx, actx, cmask, self.sampler, st.first_frame_conditioning_p, self.with_audio,
-                          st.independent_audio_sigma, dtype=self.compute_dtype, device=self.device,
-                          sigma=sigma, generator=generator)
+    inputs = prepare_inputs(batch, vctx, actx, cmask, self.sampler, st.first_frame_conditioning_p, self.with_audio,
+                            st.independent_audio_sigma, dtype=self.compute_dtype, device=self.device,
+                            sigma=sigma, generator=generator)
+    return self._keyframes(batch, inputs, sigma, generator)
 
 @patch
 def losses(self:LoraTrainer, batch:dict, sigma=None, generator=None)->dict:
@@ -993,7 +1094,33 @@ def losses(self:LoraTrainer, batch:dict, sigma=None, generator=None)->dict:
     inputs = self._inputs(batch, sigma, generator)
     if self.compiled is not None: self.compiled.step_begin()     # CUDA graphs: the last step's outputs are free
     with self._autocast(): vp, ap = self.model(inputs.video, inputs.audio, None)
-    return flow_matching_losses(vp, ap, inputs, self.cfg.training_strategy.audio_loss_weight)
+    return flow_matching_losses(vp, ap, inputs, getattr(self.cfg.training_strategy, 'audio_loss_weight', 1.0))
+
+# %% ../nbs/06_training.ipynb #0e648f3f
+@patch
+def _audio_inputs(self:LoraTrainer, batch:dict, sigma=None, generator=None)->FlowMatchingInputs:
+    "`_inputs` of a `text_to_audio` run: the audio prompt embeddings through the connectors, the audio latents noised."
+    c = batch['conditions']
+    _, actx, cmask = run_connectors(self.connectors, c['video_prompt_embeds'], c['audio_prompt_embeds'], c['prompt_attention_mask'])
+    return prepare_audio_inputs(batch, actx, cmask, self.sampler, dtype=self.compute_dtype, device=self.device,
+                                sigma=sigma, generator=generator)
+
+# %% ../nbs/06_training.ipynb #e3455312
+@patch
+def _keyframes(self:LoraTrainer, batch:dict, inputs:FlowMatchingInputs, sigma=None, generator=None)->FlowMatchingInputs:
+    "With probability `keyframe_conditioning_p` (training draws only, not after a first-frame draw), add the keyframes."
+    st = self.cfg.training_strategy
+    p = getattr(st, 'keyframe_conditioning_p', 0.0)
+    if not p or sigma is not None or inputs.first_frame_conditioned or random.random() >= p: return inputs
+    frames = keyframe_latent_frames(st.keyframe_indices, batch['latents']['latents'].shape[2])
+    return add_keyframes(inputs, batch, frames, st.keyframe_strength, generator) if frames else inputs
+
+@patch
+def _losses_of(self:LoraTrainer, inputs:FlowMatchingInputs)->dict:
+    "`losses` of inputs made already (a micro-batch whose shape differs from the others')."
+    if self.compiled is not None: self.compiled.step_begin()
+    with self._autocast(): vp, ap = self.model(inputs.video, inputs.audio, None)
+    return flow_matching_losses(vp, ap, inputs, getattr(self.cfg.training_strategy, 'audio_loss_weight', 1.0))
 
 # %% ../nbs/06_training.ipynb #ltloophp
 @patch
@@ -1030,11 +1157,12 @@ def _skip_step(self:LoraTrainer, parts:list, finite:bool):
 def _step_metrics(self:LoraTrainer, parts:list, norm, lr:float, t0:float)->dict:
     "The line `metrics.jsonl` gets for a step: losses (mean over micro-batches and ranks), lr, gradient norm, time, GPU peak."
     mean = lambda k: float(np.mean([p[k] for p in parts]))
-    losses = mean_over_ranks(dict(loss=mean('total'), video_loss=mean('video'),
+    losses = mean_over_ranks(dict(loss=mean('total'), video_loss=mean('video') if self.with_video else None,
                                   audio_loss=mean('audio') if self.with_audio else None), self.dist)
     m = dict(step=self.step, loss=losses['loss'], video_loss=losses['video_loss'], lr=lr, grad_norm=float(norm),
              step_time=time.time() - t0)
     if self.with_audio: m['audio_loss'] = losses['audio_loss']
+    if not self.with_video: del m['video_loss']
     if self.device.startswith('cuda'):      # the step's GPU peak (the previous validation's included)
         m['gpu_peak_gib'] = torch.cuda.max_memory_allocated(self.device) / 2**30
         torch.cuda.reset_peak_memory_stats(self.device)
@@ -1259,8 +1387,8 @@ def _largest_bucket(self:LoraTrainer)->tuple[int, int]:
     "(video tokens, audio tokens) per sample of the largest cached bucket."
     shapes = set(self.dataset.buckets)
     ref = lambda k: math.prod(k[-1][1:]) if self.dataset.with_reference else 0   # IC-LoRA: reference tokens too
-    return (max((math.prod(k[0][1:]) + ref(k) for k in shapes), default=3432),
-            max((k[3][1] for k in shapes if self.with_audio), default=0))
+    return (max((math.prod(k[0][1:]) + ref(k) for k in shapes if k[0]), default=3432 if self.with_video else 0),
+            max((k[3][1] for k in shapes if self.dataset.with_audio and len(k) > 3), default=0))
 
 @patch
 def _validation_bytes(self:LoraTrainer)->int:
@@ -1276,10 +1404,14 @@ def placement(self:LoraTrainer, device:str|None=None, # default: the trainer's d
              )->Placement:
     "Where this run's tensors go (`ltx2lora.placement.plan_training`), validation sampling included."
     vt, at = self._largest_bucket()
+    st = self.cfg.training_strategy
+    if getattr(st, 'keyframe_conditioning_p', 0) > 0:   # appended keyframes: one latent frame of tokens each, at most
+        vt += max((k[0][2] * k[0][3] for k in set(self.dataset.buckets) if k[0]), default=0) * len(st.keyframe_indices)
     return plan_training(self.model, self.connectors, self.params, self.cfg.acceleration, self.cfg.optimization,
                          device or self.device, vt, at, buckets=len(set(self.dataset.buckets)),
                          validation_bytes=self._validation_bytes(), extra_slack=extra_slack,
-                         per_token_timesteps=self.cfg.training_strategy.first_frame_conditioning_p > 0 or self.dataset.with_reference,
+                         per_token_timesteps=self.dataset.with_reference or max(getattr(self.cfg.training_strategy, k, 0) for k in
+                                                 ('first_frame_conditioning_p', 'keyframe_conditioning_p')) > 0,
                          host_ram=self._host_ram() if str(device or self.device).startswith('cuda') else None)
 
 @patch
@@ -1344,9 +1476,11 @@ def _joint_losses(self:LoraTrainer, batches:list, # micro-batches of one shape
                  )->list[dict]: # `flow_matching_losses` of each
     "The losses of several micro-batches from one pass through the transformer (`Placement.micro_batches_together`)."
     parts = [self._inputs(b) for b in batches]       # the same random draws, in the same order, as one at a time
+    if len({p.video.latent.shape[1] for p in parts if p.video is not None}) > 1:   # keyframes in some: not one shape
+        return [self._losses_of(p) for p in parts]
     if self.compiled is not None: self.compiled.step_begin()
     with self._autocast(): vp, ap = self.model(*join_inputs(parts), None)
-    return split_losses(vp, ap, parts, self.cfg.training_strategy.audio_loss_weight)
+    return split_losses(vp, ap, parts, getattr(self.cfg.training_strategy, 'audio_loss_weight', 1.0))
 
 @patch
 def _forward_backward(self:LoraTrainer, batches:list, # this optimizer step's micro-batches
