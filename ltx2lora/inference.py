@@ -443,6 +443,7 @@ def load_sampling_transformer(model_path:str|Path, # LTX-2 / LTX-2.3 checkpoint
                               storage_dtype:str='bf16', # streamed copies in RAM: 'bf16' or 'fp8'
                               video_dims=(768, 512, 97), frame_rate:float=25.0, # what will be sampled (for the plan)
                               batch_guidance:bool=True, # passes run as one batch (for the plan's activations)
+                              reference_downscale_factor:int|None=None, keyframes:int=0, # conditioning tokens (for the plan)
                              ): # (transformer, `BlockStreamer` or None)
     "The transformer for sampling: LoRA files fused as ltx-pipelines fuses them, optionally with streamed block weights."
     device, dtype = resolve_device(device), torch.bfloat16 if dtype is None else dtype
@@ -454,8 +455,8 @@ def load_sampling_transformer(model_path:str|Path, # LTX-2 / LTX-2.3 checkpoint
     streamer = None
     if vram_budget_gb is not None:
         check_video_dims(video_dims)
-        plan = plan_sampling(model, vram_budget_gb, video_dims, frame_rate, 4 if batch_guidance else 1,
-                             storage_dtype=storage_dtype).plan
+        plan = plan_sampling(model, vram_budget_gb, video_dims, frame_rate, 4 if batch_guidance else 1, storage_dtype=storage_dtype,
+                             reference_downscale_factor=reference_downscale_factor, keyframes=keyframes).plan
         if plan.streamed:
             check_host_ram(plan)
             if str(device).startswith('cuda'):
@@ -799,7 +800,8 @@ class ValidationHook:
     def gpu_request(self)->dict:
         "What a validation sample needs on the GPU besides the transformer (`ltx2lora.placement.sampling_bytes` arguments)."
         return dict(video_dims=self.validation.video_dims, frame_rate=self.validation.frame_rate, batch=4,
-                    decoder_bytes=sum(module_bytes(m) for m in self.decoders._modules()))
+                    decoder_bytes=sum(module_bytes(m) for m in self.decoders._modules()),
+                    reference_downscale_factor=self.validation.reference_downscale_factor if self.validation.references else None)
 
     def __call__(self, trainer, # has `.model`, `.output_dir` and (for W&B) `.wandb_run` or `._wandb`
                  step:int)->list[Path]:
@@ -1050,8 +1052,9 @@ def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
         if reference is not None: ref = encode_reference(reference, enc, dims, factor)[0].cpu()
         if specs: keys = [(z.cpu(), i, s) for z, i, s in encode_keyframes(specs, enc, dims[0], dims[1])]
         del enc; _free_memory(device)
-    model, streamer = load_sampling_transformer(model_path, loras, device, None, vram_budget_gb, video_dims=dims,
-                                                frame_rate=frame_rate)
+    model, streamer = load_sampling_transformer(model_path, loras, device, None, vram_budget_gb, video_dims=dims, frame_rate=frame_rate,
+                                                reference_downscale_factor=factor if ref is not None else None,
+                                                keyframes=sum(i != 0 for _, i, _ in specs))
     lat = sample_latents(model, pos, neg, dims, frame_rate, steps, seed, vg, ag, first, reference=ref,
                          reference_downscale_factor=factor, generate_audio=generate_audio,
                          batch_guidance=batch_guidance, show_progress=show_progress, keyframes=keys)

@@ -83,10 +83,16 @@ def inference_activation_bytes(video_tokens:int, audio_tokens:int, text_tokens:i
     return batch * per_sample * bytes_per_value
 
 def token_counts(video_dims, # (width, height, frames)
-                 frame_rate:float)->tuple[int, int]:
+                 frame_rate:float,
+                 reference_downscale_factor:int|None=None, # IC-LoRA: a reference at 1/n of W and H joins the video tokens
+                 keyframes:int=0, # keyframe images appended as tokens (one latent frame each; frame 0 is replaced in place)
+                )->tuple[int, int]:
     "(video tokens, audio tokens) of a `W×H×F` sample at `frame_rate` (32x spatial, 8x temporal compression; 25 audio latents/s)."
     w, h, f = (int(v) for v in video_dims)
-    return ((f - 1) // 8 + 1) * (h // 32) * (w // 32), round(f / float(frame_rate) * 25)
+    frames, per_frame = (f - 1) // 8 + 1, (h // 32) * (w // 32)
+    video = (frames + keyframes) * per_frame
+    if reference_downscale_factor: n = int(reference_downscale_factor); video += frames * (h // n // 32) * (w // n // 32)
+    return video, round(f / float(frame_rate) * 25)
 
 # %% ../nbs/04b_placement.ipynb #23e33318
 def usable_gpu_bytes(device:str, # 'cuda', 'cuda:1', 'cpu', ...
@@ -129,10 +135,11 @@ def sampling_bytes(video_dims, frame_rate:float=25.0, # what is sampled
                    batch:int=4, # guidance passes run as one batch (CFG + STG + modality: up to 4)
                    text_tokens:int=1024, video_dim:int=4096, audio_dim:int=2048,
                    decoder_bytes:int=0, # the VAE decoders' weights (moved to the GPU to decode)
+                   reference_downscale_factor:int|None=None, keyframes:int=0, # conditioning tokens (`token_counts`)
                    decode_bytes:int=2 * 2**30, # their working set with ltx2lora's small tiles
                   )->int:
     "GPU bytes a validation sample or `ltx2lora sample` needs besides the transformer: activations, latents, decoding."
-    vt, at = token_counts(video_dims, frame_rate)
+    vt, at = token_counts(video_dims, frame_rate, reference_downscale_factor, keyframes)
     act = inference_activation_bytes(vt, at, text_tokens, batch, video_dim, audio_dim)
     latents = 8 * (vt + at) * 128 * 4                  # states, denoised and guidance outputs, fp32
     return act + latents + decoder_bytes + decode_bytes
@@ -323,12 +330,13 @@ def plan_sampling(transformer, # an `LTXModel` (CPU or meta; peft or `X0Model` w
                   text_tokens:int=1024,
                   storage_dtype:str='bf16', # 'bf16' or 'fp8' copies in pinned RAM
                   margin_gib:float=3.5, # allocator reserve and small buffers
+                  reference_downscale_factor:int|None=None, keyframes:int=0, # conditioning tokens (`token_counts`)
                  )->Placement:
     "Plan which block weights stream so that sampling fits `vram_budget_gb`."
     m = transformer.get_base_model() if hasattr(transformer, 'get_base_model') else transformer
     m = getattr(m, 'velocity_model', m)
     blocks = m.transformer_blocks
-    vt, at = token_counts(video_dims, frame_rate)
+    vt, at = token_counts(video_dims, frame_rate, reference_downscale_factor, keyframes)
     lin = block_linears(blocks[0])
     act = inference_activation_bytes(vt, at, text_tokens, batch, lin['attn1.to_q'].in_features, lin['audio_attn1.to_q'].in_features)
     worst = plan_offload(blocks, stream_fraction=1.0, storage_dtype=storage_dtype, passes=1)
