@@ -386,6 +386,7 @@ def _dims_problems(w:int, h:int, f:int)->list[str]:
     return out
 
 # %% ../nbs/00_config.ipynb #b3393ea9
+# Over 60 lines on purpose: one field per key of the guide's `validation:` section, each with its description.
 class ValidationConfig(_Section):
     "Videos sampled during training."
     prompts:list[str] = Field(default_factory=list, description='Validation prompts, in the captions\' format '

@@ -241,8 +241,32 @@ def fit_stg_blocks(model_path:str|Path, # the checkpoint (only its header is rea
             'block at the same depth)') if moved else None
     return out[0], out[1], note
 
+# %% ../nbs/07_inference.ipynb #59626260
+def _sampling_guidance(model, video_guidance, audio_guidance, negative)->tuple:
+    "The video and audio guidance of a sample (production's where None), checked against the model and the prompts."
+    if video_guidance is None or audio_guidance is None:
+        pv, pa = production_guidance()
+        video_guidance, audio_guidance = video_guidance or pv, audio_guidance or pa
+    _check_stg_blocks(model, video_guidance, audio_guidance)
+    if negative is None and (video_guidance.cfg_scale != 1 or audio_guidance.cfg_scale != 1):
+        raise ValueError('classifier-free guidance (guidance scale != 1) needs a negative prompt; give `negative` or set '
+                         'the guidance scales to 1')
+    return video_guidance, audio_guidance
+
+def _conditioned_video_state(vtools, device, dtype, first_frame=None, first_frame_strength:float=1.0, reference=None,
+                             reference_downscale_factor:int=1, keyframes:list|None=None):
+    "The video latent state before noise, with its conditioning items (see `sample_latents`)."
+    from ltx_core.conditioning import VideoConditionByLatentIndex, VideoConditionByReferenceLatent
+    state = vtools.create_initial_state(device, dtype)
+    if first_frame is not None:
+        state = VideoConditionByLatentIndex(first_frame.to(device, dtype), first_frame_strength, 0).apply_to(state, vtools)
+    if reference is not None:   # clean reference tokens after the target's, positions scaled by n (ltx-core's IC-LoRA item)
+        state = VideoConditionByReferenceLatent(reference.to(device, dtype), reference_downscale_factor).apply_to(state, vtools)
+    for item in keyframe_conditionings(keyframes, device, dtype) if keyframes else (): state = item.apply_to(state, vtools)
+    return state
+
 # %% ../nbs/07_inference.ipynb #a4efa376
-# Over 60 lines on purpose: ltx-pipelines' denoising loop, kept in one piece and in its order to compare with theirs.
+# Over 60 lines on purpose (its signature is 20): ltx-pipelines' denoising loop, in one piece and in its order to compare with theirs.
 def sample_latents(transformer, # `LTXModel`, `X0Model` or PEFT model; on its device (streamed weights allowed)
                    positive:TextContexts, # the prompt
                    negative:TextContexts|None=None, # the negative prompt (needed when CFG is on)
@@ -268,20 +292,13 @@ def sample_latents(transformer, # `LTXModel`, `X0Model` or PEFT model; on its de
     from ltx_core.components.noisers import GaussianNoiser
     from ltx_core.components.patchifiers import AudioPatchifier, VideoLatentPatchifier
     from ltx_core.components.schedulers import LTX2Scheduler
-    from ltx_core.conditioning import VideoConditionByLatentIndex, VideoConditionByReferenceLatent
     from ltx_core.model.transformer import X0Model
     from ltx_core.tools import AudioLatentTools, VideoLatentTools
     from ltx_core.types import AudioLatentShape, SpatioTemporalScaleFactors, VideoLatentShape, VideoPixelShape
     w, h, f = check_video_dims(video_dims)
     model = _velocity_model(transformer)
     device, dtype = model.patchify_proj.weight.device, model.patchify_proj.weight.dtype
-    if video_guidance is None or audio_guidance is None:
-        pv, pa = production_guidance()
-        video_guidance, audio_guidance = video_guidance or pv, audio_guidance or pa
-    _check_stg_blocks(model, video_guidance, audio_guidance)
-    if negative is None and (video_guidance.cfg_scale != 1 or audio_guidance.cfg_scale != 1):
-        raise ValueError('classifier-free guidance (guidance scale != 1) needs a negative prompt; give `negative` or set '
-                         'the guidance scales to 1')
+    video_guidance, audio_guidance = _sampling_guidance(model, video_guidance, audio_guidance, negative)
     if batch_guidance is None: batch_guidance = is_streamed(model)
     pos, neg = positive.to(device, dtype), None if negative is None else negative.to(device, dtype)
     generator = torch.Generator(device=device).manual_seed(int(seed))
@@ -289,13 +306,8 @@ def sample_latents(transformer, # `LTXModel`, `X0Model` or PEFT model; on its de
     pixel = VideoPixelShape(batch=1, frames=f, height=h, width=w, fps=float(frame_rate))
     vtools = VideoLatentTools(VideoLatentPatchifier(patch_size=1),
                               VideoLatentShape.from_pixel_shape(pixel, 128, SpatioTemporalScaleFactors.default()), float(frame_rate))
-    vstate = vtools.create_initial_state(device, dtype)
-    if first_frame is not None:
-        vstate = VideoConditionByLatentIndex(first_frame.to(device, dtype), first_frame_strength, 0).apply_to(vstate, vtools)
-    if reference is not None:   # clean reference tokens after the target's, positions scaled by n (ltx-core's IC-LoRA item)
-        vstate = VideoConditionByReferenceLatent(reference.to(device, dtype), reference_downscale_factor).apply_to(vstate, vtools)
-    for item in keyframe_conditionings(keyframes or [], device, dtype): vstate = item.apply_to(vstate, vtools)
-    vstate = noiser(vstate, 1.0)
+    vstate = noiser(_conditioned_video_state(vtools, device, dtype, first_frame, first_frame_strength, reference,
+                                             reference_downscale_factor, keyframes), 1.0)
     atools = AudioLatentTools(AudioPatchifier(patch_size=1), AudioLatentShape.from_video_pixel_shape(pixel))
     astate = noiser(atools.create_initial_state(device, dtype), 1.0 if generate_audio else 0.0)
     if not generate_audio:
@@ -986,8 +998,29 @@ def lora_specs(lora_paths:list|None, # ['a.safetensors', ['b.safetensors', '0.8'
         out.append((Path(parts[0]), strength))
     return out
 
+# %% ../nbs/07_inference.ipynb #2d3075bd
+def _conditioning_specs(image, images, reference, compare:bool, dims)->list:
+    "`sample`'s pictures checked before anything loads; the keyframe specs (`image_specs`)."
+    if reference is not None and compare: raise ValueError('--reference with --compare is not supported; sample each LoRA alone')
+    if reference is not None and not Path(reference).is_file(): raise FileNotFoundError(f'{reference}: reference video not found')
+    specs = image_specs(images, dims[2])
+    if image is not None and any(i == 0 for _, i, _ in specs): raise ValueError('two first-frame images: image and images at frame 0')
+    if compare and specs: raise ValueError('--compare takes a first-frame image (--image PATH) only, not keyframes')
+    return specs
+
+def _encode_conditioning(model_path, device:str, dims, image, reference, factor:int, specs:list)->tuple:
+    "(first frame, reference, keyframes) latents on the CPU, the video encoder loaded once for every picture given."
+    first = ref = keys = None
+    if image is None and reference is None and not specs: return first, ref, keys
+    enc = load_ltx2_component(model_path, 'video_encoder', device, torch.bfloat16)
+    if image is not None: first = encode_first_frame(image, enc, dims[0], dims[1]).cpu()
+    if reference is not None: ref = encode_reference(reference, enc, dims, factor)[0].cpu()
+    if specs: keys = [(z.cpu(), i, s) for z, i, s in encode_keyframes(specs, enc, dims[0], dims[1])]
+    del enc; _free_memory(device)
+    return first, ref, keys
+
 # %% ../nbs/07_inference.ipynb #0ecf7437
-# Over 60 lines because of its signature: one documented argument per `ltx2lora sample` flag (25 lines).
+# Over 60 lines because of its signature: one documented argument per `ltx2lora sample` flag (28 lines).
 def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
            prompt:str|None, # --prompt (None with `conditions`)
            output_path:str|Path, # --out: the mp4 (with --compare: a folder, or the mp4 whose stem names one)
@@ -1030,11 +1063,7 @@ def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
     if note: print(note)
     loras = lora_specs(lora_paths, lora_strength)
     negative_prompt = negative_prompt or DEFAULT_NEGATIVE_PROMPT
-    if reference is not None and compare: raise ValueError('--reference with --compare is not supported; sample each LoRA alone')
-    if reference is not None and not Path(reference).is_file(): raise FileNotFoundError(f'{reference}: reference video not found')
-    specs = image_specs(images, dims[2])                                      # checked before anything loads
-    if image is not None and any(i == 0 for _, i, _ in specs): raise ValueError('two first-frame images: image and images at frame 0')
-    if compare and specs: raise ValueError('--compare takes a first-frame image (--image PATH) only, not keyframes')
+    specs = _conditioning_specs(image, images, reference, compare, dims)   # checked before anything loads
     if compare:
         out = Path(output_path)
         out = out.with_suffix('') if out.suffix else out
@@ -1045,13 +1074,8 @@ def sample(model_path:str|Path, # --model-path: LTX-2 checkpoint
                                    device=device, vram_budget_gb=vram_budget_gb, batch_guidance=batch_guidance,
                                    max_length=max_length, show_progress=show_progress)
     pos, neg = _encode_texts(model_path, text_encoder_path, prompt, negative_prompt, conditions, device, max_length)
-    first, ref, keys, factor = None, None, None, lora_reference_factor(loras)
-    if image is not None or reference is not None or specs:   # the video encoder once, for every picture given
-        enc = load_ltx2_component(model_path, 'video_encoder', device, torch.bfloat16)
-        if image is not None: first = encode_first_frame(image, enc, dims[0], dims[1]).cpu()
-        if reference is not None: ref = encode_reference(reference, enc, dims, factor)[0].cpu()
-        if specs: keys = [(z.cpu(), i, s) for z, i, s in encode_keyframes(specs, enc, dims[0], dims[1])]
-        del enc; _free_memory(device)
+    factor = lora_reference_factor(loras)
+    first, ref, keys = _encode_conditioning(model_path, device, dims, image, reference, factor, specs)
     model, streamer = load_sampling_transformer(model_path, loras, device, None, vram_budget_gb, video_dims=dims, frame_rate=frame_rate,
                                                 reference_downscale_factor=factor if ref is not None else None,
                                                 keyframes=sum(i != 0 for _, i, _ in specs))

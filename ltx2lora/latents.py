@@ -808,8 +808,7 @@ def _finish_sample(s:dict, needed:tuple, verdict:tuple|None):
         s['reason'] = '; '.join(f'{p} {r["status"]}' + (f' ({r["reason"]})' if r.get('reason') else '')
                                 for p, r in parts.items() if r['status'] != 'done')
 
-# %% ../nbs/03_latents.ipynb #fa7e153d
-# Over 60 lines on purpose: the decision for one sample, part by part, in the order the manifest records it.
+# %% ../nbs/03_latents.ipynb #6a8141b0
 def _plan_part(s:dict, plan:dict, part:str, identity:dict, wanted:tuple, force:bool, root:Path, name:str):
     "One part of a sample: fresh (kept), to do (in `plan['todo']`), stale or missing, recorded in its manifest entry."
     r = s['parts'].setdefault(part, dict(status='missing'))
@@ -835,6 +834,7 @@ def _plan_parts(s:dict, plan:dict, needed:tuple, wanted:tuple, force:bool, root:
         if part not in plan['identity'] or (part not in needed and part not in s['parts']): continue
         _plan_part(s, plan, part, plan['identity'][part], wanted, force, root, name)
 
+# %% ../nbs/03_latents.ipynb #fa7e153d
 def _plan_sample(s:dict, path:Path, prompt:str, buckets:list, fprints:dict, text:dict, wanted:tuple, with_audio:bool,
                  silence:bool, force:bool, root:Path, name:str)->dict:
     "Decide what to do with one sample; update its manifest entry; return the plan (todo parts, bucket, ...)."

@@ -142,6 +142,7 @@ def _pattern_matches(pattern:str, name:str)->bool:
     return bool(check_target_module_exists(LoraConfig(target_modules=[pattern]), name))
 
 # %% ../nbs/05_lora.ipynb #929f6f76
+# Over 60 lines on purpose: the dataclass, its summary and its table, read together.
 @dataclass
 class LoraTargets:
     "Which Linear layers of a transformer a `target_modules` list adapts, and what the adapters cost."
