@@ -12,7 +12,8 @@ from typing import Callable
 import numpy as np
 import torch
 from fastcore.basics import patch
-from .core import atomic_write_text, atomic_write_json, progress, parse_shard, local_rank, shard_items, Problem
+from .core import (atomic_write_text, atomic_write_json, progress, parse_shard, local_rank, shard_items, Problem,
+                           require_torch_companion)
 from .dataset import VIDEO_EXTENSIONS, MediaError, probe
 from .captions import SECTIONS, build_caption, parse_caption, _one_line
 
@@ -376,7 +377,6 @@ class VisualDescriber:
 
     def video_inputs(self, path:str|Path, total:int|None=None)->dict:
         "The clip as qwen-vl-utils prepares it: resized frames and their metadata."
-        from ltx2lora.core import require_torch_companion
         require_torch_companion('torchvision', 'reading video frames for the VLM (qwen-vl-utils)')
         from qwen_vl_utils import process_vision_info
         frames, sample_fps, fps = sample_frames(path, self.frames, total)

@@ -8,7 +8,7 @@ import json, os, struct
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch
-from .core import atomic_path
+from .core import atomic_path, require_torch_companion
 
 # %% auto #0
 __all__ = ['SAFETENSORS_DTYPES', 'LTX2_COMPONENT_PREFIXES', 'CheckpointError', 'read_safetensors_header', 'save_safetensors',
@@ -218,7 +218,6 @@ def _ltx2_build_specs()->dict:
     from ltx_core.model.transformer import LTXModelConfigurator, LTXV_MODEL_COMFY_RENAMING_MAP
     from ltx_core.model.video_vae import (VideoEncoderConfigurator, VideoDecoderConfigurator,
                                           VAE_ENCODER_COMFY_KEYS_FILTER, VAE_DECODER_COMFY_KEYS_FILTER)
-    from ltx2lora.core import require_torch_companion
     require_torch_companion('torchaudio', "loading LTX-2's audio VAE (ltx-core imports torchaudio)")
     from ltx_core.model.audio_vae import (AudioEncoderConfigurator, AudioDecoderConfigurator, VocoderConfigurator,
                                           AUDIO_VAE_ENCODER_COMFY_KEYS_FILTER, AUDIO_VAE_DECODER_COMFY_KEYS_FILTER,

@@ -10,8 +10,10 @@ from fractions import Fraction
 from pathlib import Path
 import numpy as np
 import torch
-from .core import atomic_path, atomic_write_text, encode_audio_frames
-from .checkpoint import SAFETENSORS_DTYPES, _safetensors_header, _tensor_bytes
+from .core import atomic_path, atomic_write_text, atomic_torch_save, encode_audio_frames
+from .checkpoint import SAFETENSORS_DTYPES, _safetensors_header, _tensor_bytes, read_safetensors_header, require_components
+from .dataset import parse_buckets
+from . import latents as L   # the cache format `write_synthetic_cache` writes
 
 # %% auto #0
 __all__ = ['BROKEN_KINDS', 'SAMPLE_TRIGGER', 'SOUNDS', 'SAMPLE_CLIPS', 'LTX2_MODEL_VERSIONS', 'LTX2_COMPONENTS',
@@ -575,7 +577,6 @@ def _synthetic_shapes(model_path:str|Path, # the LTX-2 checkpoint the cache is f
                      )->dict: # video, audio: latent shapes; widths: (video, audio) prompt widths; shared; seconds
     "The shapes the encoders of `model_path` give for a clip of `bucket` at `frame_rate`, from its header and config."
     from ltx_core.types import VideoPixelShape, VideoLatentShape
-    from ltx2lora.checkpoint import read_safetensors_header, require_components
     require_components(model_path, ["video_encoder", "audio_encoder", "embeddings_processor"], "a synthetic latent cache")
     header, meta = read_safetensors_header(model_path)
     config = json.loads(meta["config"])
@@ -598,7 +599,6 @@ def _synthetic_shapes(model_path:str|Path, # the LTX-2 checkpoint the cache is f
 # %% ../nbs/00b_fixtures.ipynb #6460f8f4
 def _check_synthetic(video_dims, samples:int, text_tokens:int): # -> the `Bucket` of `video_dims`
     "Refuse what a synthetic cache cannot be made of, naming the argument and the fix."
-    from ltx2lora.dataset import parse_buckets
     if samples < 1: raise ValueError(f"samples={samples}: a cache needs at least one sample")
     if text_tokens < 128 or text_tokens % 128:
         raise ValueError(f"text_tokens={text_tokens}: must be a positive multiple of 128 (LTX-2 uses 1024)")
@@ -633,8 +633,6 @@ def write_synthetic_cache(root:str|Path, # the dataset folder: the cache goes to
                           seed:int=0, # the values are a function of (shapes, seed)
                          )->Path: # root/.precomputed
     "Write a `.precomputed` cache of random latents and prompt embeddings for `model_path`, as `ltx2lora preprocess` would."
-    from ltx2lora.core import atomic_torch_save
-    from ltx2lora import latents as L
     bucket = _check_synthetic(video_dims, samples, text_tokens)
     shapes, out = _synthetic_shapes(model_path, bucket, frame_rate), Path(root)/".precomputed"
     m, needed = L._new_manifest(None), L._needed_parts(with_audio, with_reference)
