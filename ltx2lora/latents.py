@@ -1587,21 +1587,25 @@ def preview(precomputed_root:str|Path, # the `.precomputed` folder
             device:str='auto',
             strip_frames:int=8, # frames in the PNG strip
             seed:int=0, # of the decoder's noise
-           )->dict: # {'mp4': Path, 'strip': Path, 'frames': F, 'width', 'height', 'audio_seconds'}
-    "Decode a cached sample back to an mp4 (video + audio) and a PNG frame strip."
+           )->dict: # {'mp4': Path, 'strip': Path, 'frames': F, 'width', 'height', 'audio_seconds', 'reference_mp4'}
+    "Decode a cached sample back to an mp4 (video + audio) and a PNG frame strip; an IC-LoRA reference to its own mp4."
     import torch, numpy as np
     from PIL import Image
     from ltx_core.model.video_vae import decode_video
     root, out_dir = Path(precomputed_root), Path(out_dir)
     has_audio = (root/'audio_latents'/sample).is_file()
     if has_audio and not (root/'latents'/sample).is_file(): return _preview_audio(root, sample, model_path, out_dir, device)
-    data = load_cached_sample(root, sample, with_audio=has_audio)
+    has_reference = (root/'reference_latents'/sample).is_file()
+    data = load_cached_sample(root, sample, with_audio=has_audio, with_reference=has_reference)
     device = resolve_device(device)
     decoder = load_ltx2_component(model_path, 'video_decoder', device, torch.bfloat16)
     g = torch.Generator(device=device).manual_seed(seed)
     with torch.inference_mode():
         z = data['latents']['latents'][None].to(device, torch.bfloat16)
         frames = torch.cat([f.cpu() for f in decode_video(z, decoder, None, g)]).numpy()   # uint8 [F, H, W, 3]
+        if has_reference:   # as the official --decode writes decoded_reference_videos/
+            zr = data['reference_latents']['latents'][None].to(device, torch.bfloat16)
+            ref_frames = torch.cat([f.cpu() for f in decode_video(zr, decoder, None, g)]).numpy()
     del decoder; _free_memory(device)
     waveform, rate = None, 24000
     if has_audio:
@@ -1614,11 +1618,12 @@ def preview(precomputed_root:str|Path, # the `.precomputed` folder
         del adec, voc; _free_memory(device)
     stem = Path(sample).with_suffix('')
     mp4 = write_mp4(out_dir/stem.with_suffix('.mp4'), frames, data['latents']['fps'], waveform, rate)
+    ref_mp4 = write_mp4(out_dir/f'{stem}_reference.mp4', ref_frames, data['latents']['fps']) if has_reference else None
     idx = np.linspace(0, len(frames) - 1, min(strip_frames, len(frames))).round().astype(int)
     strip = out_dir/f'{stem}_strip.png'
     with atomic_path(strip) as tmp: Image.fromarray(np.concatenate(list(frames[idx]), axis=1)).save(tmp, format='PNG')
     return dict(mp4=mp4, strip=strip, frames=len(frames), width=frames.shape[2], height=frames.shape[1],
-                audio_seconds=None if waveform is None else waveform.shape[-1] / rate)
+                audio_seconds=None if waveform is None else waveform.shape[-1] / rate, reference_mp4=ref_mp4)
 
 # %% ../nbs/03_latents.ipynb #4c86a93c
 def write_m4a(path:str|Path, # the sound file to write (AAC in an MP4 container), atomically
