@@ -999,11 +999,22 @@ def lora_specs(lora_paths:list|None, # ['a.safetensors', ['b.safetensors', '0.8'
     return out
 
 # %% ../nbs/07_inference.ipynb #2d3075bd
+def _check_image(path)->None:
+    "A clear error for a first-frame or keyframe image that is missing or that PIL cannot read."
+    from PIL import Image, UnidentifiedImageError
+    if not Path(path).is_file(): raise FileNotFoundError(f'{path}: image not found')
+    try:
+        with Image.open(path) as im: im.verify()
+    except (UnidentifiedImageError, OSError) as e:
+        raise ValueError(f'{path}: not an image file PIL can read ({type(e).__name__}); give a PNG or JPEG (for a frame of '
+                         'a video, save that frame as an image first)') from e
+
 def _conditioning_specs(image, images, reference, compare:bool, dims)->list:
     "`sample`'s pictures checked before anything loads; the keyframe specs (`image_specs`)."
     if reference is not None and compare: raise ValueError('--reference with --compare is not supported; sample each LoRA alone')
     if reference is not None and not Path(reference).is_file(): raise FileNotFoundError(f'{reference}: reference video not found')
     specs = image_specs(images, dims[2])
+    for path in ([image] if image is not None else []) + [p for p, _, _ in specs]: _check_image(path)
     if image is not None and any(i == 0 for _, i, _ in specs): raise ValueError('two first-frame images: image and images at frame 0')
     if compare and specs: raise ValueError('--compare takes a first-frame image (--image PATH) only, not keyframes')
     return specs

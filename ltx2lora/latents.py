@@ -772,7 +772,8 @@ class PreprocessSummary:
         if c.get('incomplete'): head += f', {c["incomplete"]} incomplete'
         lines = [head]
         lines[0] += f' in {self.seconds:.1f} s (manifest: {self.manifest})'
-        for part, w in self.work.items(): lines.append(f'  {part:14} encoded {w["encoded"]}, reused {w["reused"]}, failed {w["failed"]}')
+        width = max(map(len, self.work), default=0)
+        for part, w in self.work.items(): lines.append(f'  {part:{width}} encoded {w["encoded"]}, reused {w["reused"]}, failed {w["failed"]}')
         for rel, redone in self.corrupt:
             lines.append(f'  corrupt    {rel}: its bytes changed on disk after it was written (sha256 mismatch); '
                          + ('encoded again' if redone else 'not redone by this run (only=): run `ltx2lora preprocess` without --only'))
