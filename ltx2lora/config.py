@@ -395,6 +395,9 @@ class ValidationConfig(_Section):
         json_schema_extra=_upstream(official='worst quality, inconsistent motion, blurry, jittery, distorted'))
     images:list[PathStr]|None = Field(None, description='First-frame images for image-to-video validation, '
         'one per prompt.')
+    keyframes:list[list[list[str|int|float]]]|None = Field(None, description='Keyframe images for validation: one list per '
+        'prompt of `[path, frame index, strength]` items (ltx-pipelines\' `--image PATH FRAME_IDX STRENGTH`; `[]` for none); '
+        'frame 0 replaces the first latent frame, the others are appended as tokens.')
     reference_videos:list[PathStr]|None = Field(None, description='Reference videos for `video_to_video` '
         'validation, one per prompt.')
     reference_downscale_factor:int = Field(1, ge=1, description='Reference videos are used at 1/n of '

@@ -385,6 +385,16 @@ def encode_keyframes(specs:list[tuple[str, int, float]], # from `image_specs`
     "Encode each keyframe image as ltx-pipelines does (`encode_first_frame`: CRF 33 round trip, cover-crop, VAE)."
     return [(encode_first_frame(path, video_encoder, width, height), idx, strength) for path, idx, strength in specs]
 
+def _check_image(path)->None:
+    "A clear error for a first-frame or keyframe image that is missing or that PIL cannot read."
+    from PIL import Image, UnidentifiedImageError
+    if not Path(path).is_file(): raise FileNotFoundError(f'{path}: image not found')
+    try:
+        with Image.open(path) as im: im.verify()
+    except (UnidentifiedImageError, OSError) as e:
+        raise ValueError(f'{path}: not an image file PIL can read ({type(e).__name__}); give a PNG or JPEG (for a frame of '
+                         'a video, save that frame as an image first)') from e
+
 # %% ../nbs/07_inference.ipynb #4f6820c6
 def lora_reference_factor(loras:list, # (path, strength) pairs, e.g. from `lora_specs`
                          )->int: # the factor the IC-LoRAs among them were trained with (1: none says one)
@@ -708,6 +718,21 @@ def write_audio(path:str|Path, # the sound file to write (AAC; `.m4a`)
     return dict(audio=path, spectrogram=plot_spectrogram(np.asarray(waveform, np.float32), sample_rate,
                                                          path.with_name(path.stem + '_spectrogram.png'), title))
 
+# %% ../nbs/07_inference.ipynb #valkf002
+def _validation_keyframes(v, model_path, device:str, dims:tuple)->list|None:
+    "`validation.keyframes` checked and encoded once, before training: per prompt a list of (latent, index, strength), or None."
+    if not v.keyframes: return None
+    if len(v.keyframes) != len(v.prompts):
+        raise ValueError(f'validation.keyframes: {len(v.keyframes)} lists for {len(v.prompts)} prompts; give one per prompt ([] for none)')
+    specs = [image_specs(k, dims[2]) for k in v.keyframes]
+    for path, i, _ in (x for s in specs for x in s):
+        _check_image(path)
+        if i == 0 and v.images: raise ValueError(f'validation.keyframes: {path} at frame 0 and validation.images both give a first frame; keep one')
+    enc = load_ltx2_component(model_path, 'video_encoder', device, torch.bfloat16)
+    keys = [[(z.cpu(), i, st) for z, i, st in encode_keyframes(s, enc, dims[0], dims[1])] or None for s in specs]
+    del enc; _free_memory(device)
+    return keys
+
 # %% ../nbs/07_inference.ipynb #dc6ce184
 @dataclass
 class ValidationSet:
@@ -729,6 +754,7 @@ class ValidationSet:
     reference_frames:list|None = None   # IC-LoRA: per prompt the reference's frames, for side-by-side output
     reference_downscale_factor:int = 1
     include_reference_in_output:bool = False
+    keyframes:list|None = None     # per prompt: (latent, frame index, strength) keyframes (`encode_keyframes`), or None
 
 def prepare_validation(config, # a `TrainingConfig`, dict, YAML file or YAML text (uses `model`, `validation`, `acceleration`)
                        device:str='auto', # where Gemma, the connectors and the VAE encoder run (freed after)
@@ -765,7 +791,8 @@ def prepare_validation(config, # a `TrainingConfig`, dict, YAML file or YAML tex
     vg, ag = validation_guidance(v, model_path)
     refs = _validation_references(cfg, device, (w, h, f)) if getattr(cfg.training_strategy, 'name', '') == 'video_to_video' else {}
     return ValidationSet(list(v.prompts), ctx[:-1], ctx[-1], firsts, (w, h, f), v.frame_rate, v.inference_steps, v.seed,
-                         v.videos_per_prompt, vg, ag, v.generate_audio, v.skip_initial_validation, **refs)
+                         v.videos_per_prompt, vg, ag, v.generate_audio, v.skip_initial_validation, **refs,
+                         keyframes=_validation_keyframes(v, model_path, device, (w, h, f)))
 
 # %% ../nbs/07_inference.ipynb #aae0315d
 def _wandb_log(run, paths:list, captions:list, step:int):
@@ -789,7 +816,8 @@ def run_validation(transformer, # the training model (PEFT, maybe streamed) or a
         lat = sample_latents(transformer, vs.contexts[p], vs.negative, vs.video_dims, vs.frame_rate, vs.inference_steps,
                              vs.seed + k, vs.video_guidance, vs.audio_guidance, vs.first_frames[p],
                              generate_audio=vs.generate_audio, batch_guidance=batch_guidance,
-                             reference=vs.references[p] if vs.references else None, reference_downscale_factor=vs.reference_downscale_factor)
+                             reference=vs.references[p] if vs.references else None, reference_downscale_factor=vs.reference_downscale_factor,
+                             keyframes=vs.keyframes[p] if vs.keyframes else None)
         latents.append(replace(lat, video=lat.video.cpu(), audio=None if lat.audio is None else lat.audio.cpu()))
     paths, captions = [], []
     with decoders.on_device():
@@ -813,7 +841,8 @@ class ValidationHook:
         "What a validation sample needs on the GPU besides the transformer (`ltx2lora.placement.sampling_bytes` arguments)."
         return dict(video_dims=self.validation.video_dims, frame_rate=self.validation.frame_rate, batch=4,
                     decoder_bytes=sum(module_bytes(m) for m in self.decoders._modules()),
-                    reference_downscale_factor=self.validation.reference_downscale_factor if self.validation.references else None)
+                    reference_downscale_factor=self.validation.reference_downscale_factor if self.validation.references else None,
+                    keyframes=max((sum(i != 0 for _, i, _ in k) for k in self.validation.keyframes or [] if k), default=0))
 
     def __call__(self, trainer, # has `.model`, `.output_dir` and (for W&B) `.wandb_run` or `._wandb`
                  step:int)->list[Path]:
@@ -999,16 +1028,6 @@ def lora_specs(lora_paths:list|None, # ['a.safetensors', ['b.safetensors', '0.8'
     return out
 
 # %% ../nbs/07_inference.ipynb #2d3075bd
-def _check_image(path)->None:
-    "A clear error for a first-frame or keyframe image that is missing or that PIL cannot read."
-    from PIL import Image, UnidentifiedImageError
-    if not Path(path).is_file(): raise FileNotFoundError(f'{path}: image not found')
-    try:
-        with Image.open(path) as im: im.verify()
-    except (UnidentifiedImageError, OSError) as e:
-        raise ValueError(f'{path}: not an image file PIL can read ({type(e).__name__}); give a PNG or JPEG (for a frame of '
-                         'a video, save that frame as an image first)') from e
-
 def _conditioning_specs(image, images, reference, compare:bool, dims)->list:
     "`sample`'s pictures checked before anything loads; the keyframe specs (`image_specs`)."
     if reference is not None and compare: raise ValueError('--reference with --compare is not supported; sample each LoRA alone')
