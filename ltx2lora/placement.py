@@ -128,7 +128,8 @@ ALLOCATOR_SLACK = int(2.25 * 2**30)  # the caching allocator's reserved-but-unus
                                      # peak of `ltx2lora train` (19B, H200), 2.25 GiB at an out-of-memory under 23 GiB
 HOST_HEADROOM = 8 * 2**30    # host RAM a training process holds besides its pinned weights (`ltx2lora train`, 19B,
                              # rank 64, H200; benchmarks/results/2026-12-03-h200 calls 13-14): 1.3-1.8 GiB while training,
-                             # up to 7.2 GiB while it writes a checkpoint (adapters and optimizer states copied to the host)
+                             # up to 7.2 GiB while it wrote a checkpoint (adapters and optimizer states copied to the host;
+                             # checkpoints are written tensor by tensor since, 06_training: kept until measured again)
 
 # %% ../nbs/04b_placement.ipynb #cbe6caae
 def sampling_bytes(video_dims, frame_rate:float=25.0, # what is sampled
