@@ -1229,6 +1229,11 @@ def _state(self:LoraTrainer)->dict:
                 position=self.position, seed=self.cfg.seed, nonfinite=self.nonfinite, wandb_id=self.wandb_id,
                 world_size=self.dist.world_size, rank_rng=gather_objects(_rng_state(), self.dist))
 
+def _optimizer_kind(state:dict)->str|None:
+    "'adamw8bit' or 'adamw' from an optimizer state dict's per-parameter keys (None: no step taken yet)."
+    for st in state.get('state', {}).values(): return 'adamw' if 'exp_avg' in st else 'adamw8bit'   # 8-bit: bitsandbytes' packed states
+    return None
+
 @patch
 def save_checkpoint(self:LoraTrainer)->Path:
     "Write a checkpoint of the current step (and refresh loss.png); with several ranks, rank 0 writes it."
@@ -1253,7 +1258,11 @@ def _load(self:LoraTrainer, checkpoint:Path):
                           'lora settings to resume it', self.cfg.lora.rank)], 'resuming')
     with torch.no_grad():
         for n, t in s['adapters'].items(): named[n].copy_(t.to(named[n].dtype))
-    self.optimizer.load_state_dict(s['optimizer']); self.scheduler.load_state_dict(s['scheduler'])
+    saved, now = _optimizer_kind(s['optimizer']), self.cfg.optimization.optimizer_type
+    if saved in (None, now): self.optimizer.load_state_dict(s['optimizer'])
+    else: self.log(f'note: {checkpoint} holds {saved} optimizer states and this run uses {now} (optimization.optimizer_type): '
+                   'the adapters, schedule and data position carry over, the optimizer\'s moments start afresh')
+    self.scheduler.load_state_dict(s['scheduler'])
     self.step, self.epoch, self.position = s['step'], s['epoch'], s['position']
     self.nonfinite, self.wandb_id = s.get('nonfinite', 0), s.get('wandb_id')
     rngs = s.get('rank_rng') or [s['rng']]
