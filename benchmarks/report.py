@@ -77,13 +77,25 @@ def _timed(r)->int:
 
 def newest(rs:list)->list:
     """The newest row for each (model, cap, setting): what the product does now (`rows` is oldest first). A newer row
-    that timed fewer steps (stopped by its time limit early) does not hide an older one that timed enough."""
-    last = {}
+    that timed fewer steps (stopped by its time limit early) does not hide an older one that timed enough; a newer row
+    that ran to its end (its final checkpoint written) with fewer steps is shown below it, for the memory of a whole run."""
+    last, finished = {}, {}
     for r in rs:
         if r.get('error', '').startswith('ConfigError'): continue     # never started: the config was refused
         k = (r['model'], r.get('cap_gib'), _setting(r))
-        if k not in last or _timed(r) >= _timed(last[k]): last[k] = r
-    return sorted(last.values(), key=lambda r: (r['model'], r.get('cap_gib') or 1e9, _setting(r)))
+        if k not in last or _timed(r) >= _timed(last[k]): last[k], finished[k] = r, None
+        elif r.get('ok'): finished[k] = r
+    out = [r for k in last for r in (last[k], finished.get(k)) if r is not None]
+    return sorted(out, key=lambda r: (r['model'], r.get('cap_gib') or 1e9, _setting(r), r is finished.get(
+        (r['model'], r.get('cap_gib'), _setting(r)))))
+
+
+def _source(r)->str:
+    "Where a row was recorded: its results folder and device call (or run file)."
+    import re
+    f = Path(r.get('_file', ''))
+    m = re.match(r'call(\d+)', f.name)
+    return f'{f.parent.name}, call {m[1]}' if m else f'{f.parent.name}, {f.stem}'
 
 
 def median_step(r):
@@ -96,7 +108,7 @@ def median_step(r):
 
 def table(rs:list)->str:
     g = lambda v, f='{:.2f}': '-' if v is None else f.format(v)
-    head = ('| date, card | model | cap GiB | streaming | streamed | micro-batches per pass | steps | s/step (GA 2) | s/sample '
+    head = ('| card (results folder, call) | model | cap GiB | streaming | streamed | micro-batches per pass | steps | s/step (GA 2) | s/sample '
             '| first step s | peak alloc / reserved GiB | host RSS GiB: peak (anon peak / anon training) | PCIe GB/step | validation sample '
             '| first loss / grad norm | result |\n|' + '---|' * 16)
     lines = [head]
@@ -107,7 +119,7 @@ def table(rs:list)->str:
         ok = 'ok' if r.get('ok') else ('out of memory' if 'OutOfMemory' in err else
                                        (f'all {steps} steps, stopped by its time limit while finishing' if steps >= r.get('steps', 1e9) else
                                         f'stopped by its time limit in step {steps + 1}') if stopped else 'failed')
-        lines.append(f"| {r['date']}, {r['card']} | {r['model']} | {g(r.get('cap_gib'), '{:.0f}')} | {_setting(r)} | "
+        lines.append(f"| {r['card']} ({_source(r)}) | {r['model']} | {g(r.get('cap_gib'), '{:.0f}')} | {_setting(r)} | "
                      f"{g(r.get('streamed_fraction'), '{:.0%}')} | {r.get('micro_batches_together', 1)} | {steps} | "
                      f"{g(median_step(r))} | "
                      f"{g(median_step(r) / (r['gradient_accumulation'] * r['batch']) if median_step(r) else None)} | {g(r.get('first_step_s'), '{:.0f}')} | "
@@ -117,6 +129,26 @@ def table(rs:list)->str:
                      f"{g(r.get('pcie_gb_per_step'), '{:.0f}')} | {'yes' if r.get('validation_samples') else '-'} | "
                      f"{g(r.get('first_loss'), '{:.4f}')} / {g(r.get('first_grad_norm'), '{:.4f}')} | {ok} |")
     return '\n'.join(lines)
+
+
+def first_step_agreement(rs:list)->str:
+    """The first step of streamed rows against the newest unstreamed one (`offload: off`) of the same model: the same
+    weights (bf16 in RAM, not fp8), objective and data, so loss and gradient norm should agree (goal: within 1e-2)."""
+    same = lambda r: not any(x in _setting(r) for x in ('fp8', 'IC-LoRA', 'bf16 adapters'))
+    out = []
+    for model in sorted({r['model'] for r in rs}):
+        refs = [r for r in rs if r['model'] == model and r.get('streamed_fraction') == 0.0 and r.get('first_loss') is not None]
+        if not refs: continue
+        ref = refs[-1]
+        others = [r for r in newest(rs) if r['model'] == model and r is not ref and (r.get('streamed_fraction') or 0) > 0
+                  and same(r) and r.get('first_loss') is not None]
+        if not others: continue
+        rel = lambda k: max(abs(r[k] - ref[k]) / abs(ref[k]) for r in others)
+        out.append(f"First step of {model}, {len(others)} streamed rows ({min(r['streamed_fraction'] for r in others):.0%}-"
+                   f"{max(r['streamed_fraction'] for r in others):.0%} streamed) against the unstreamed one "
+                   f"({_source(ref)}): loss within {rel('first_loss'):.1e}, gradient norm within "
+                   f"{rel('first_grad_norm'):.1e} (relative).")
+    return '\n'.join(out)
 
 
 def _replace(text:str, block:str)->str:
@@ -138,16 +170,17 @@ def main():
     (HERE/'RESULTS.md').write_text(f"# The product's figures\n\nGenerated by `benchmarks/report.py` from {len(rs)} rows of "
                                    f"`benchmarks/train_bench.py` (`LoraTrainer` on a full-size random LTX-2 checkpoint, "
                                    f"the guide's config; 704x384x97 + audio, rank 64 on the guide's 8 targets, batch 1, "
-                                   f"gradient accumulation 2, 8-bit AdamW).\n\n{t}{guide}\n\nCommands:\n{cmds}\n")
+                                   f"gradient accumulation 2, 8-bit AdamW).\n\n{t}\n\n{first_step_agreement(rs)}{guide}\n\nCommands:\n{cmds}\n")
     if args.update_docs:
-        block = f'{BEGIN}\n{table(newest(rs))}\n{END}'
+        agree = first_step_agreement(rs)
+        block = f'{BEGIN}\n{table(newest(rs))}\n' + (f'\n{agree}\n' if agree else '') + END
         (ROOT/'README.md').write_text(_replace((ROOT/'README.md').read_text(), block))
         nb = json.loads((ROOT/'nbs'/'index.ipynb').read_text())
         for c in nb['cells']:
             src = ''.join(c['source'])
             if c['cell_type'] == 'markdown' and BEGIN in src: c['source'] = _replace(src, block).splitlines(True)
         (ROOT/'nbs'/'index.ipynb').write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
-    print(table(newest(rs)))
+    print(table(newest(rs)), first_step_agreement(rs), sep='\n\n')
 
 
 if __name__ == '__main__':

@@ -181,13 +181,16 @@ class Placement:
     notes:list = field(default_factory=list)   # decisions a user should hear about, one line each
     park_for_validation:bool = False           # move gradients and optimizer states to CPU RAM while validation samples
     micro_batches_together:int = 1             # a step's micro-batches (of one shape) in one pass through the transformer
+    unplanned_block_bytes:int = 0              # block weights that stay with the model when there is no plan (offload off)
+    kept_activation_bytes:int = 0              # what the kept blocks hold beyond a checkpointed block's input, all of them
     @property
     def streamed(self)->bool: return self.plan is not None and bool(self.plan.streamed)
     @property
     def gpu_bytes(self)->int|None:
         "What the budget expects the run to hold at its peak (None without a budget)."
         if self.budget is None: return None
-        return self.budget.used + (self.plan.resident_bytes if self.plan is not None else 0)
+        blocks = self.plan.resident_bytes if self.plan is not None else self.unplanned_block_bytes
+        return self.budget.used + blocks + self.kept_activation_bytes
     def __str__(self):
         lines = [str(self.budget)] if self.budget is not None else []
         if self.plan is not None: lines.append(str(self.plan))
@@ -253,12 +256,13 @@ def _plan_at(transformer, connectors, params, acceleration, optimization, device
     pool = estimate_graph_pool_bytes(**shape) if graphs else 0
     park = streams and not graphs          # CUDA graphs replay fixed addresses: nothing may move under them
     bud = budget_for(plan.gpu_overhead_bytes if plan is not None else 0, pool, park) if total is not None else None
-    kept = []
+    kept, boundary = [], shape['batch'] * 2 * (video_tokens * shape['video_dim'] + audio_tokens * shape['audio_dim'])
     if acc.checkpoint_blocks == 'auto' and opt.enable_gradient_checkpointing and bud is not None:
-        boundary = shape['batch'] * 2 * (video_tokens * shape['video_dim'] + audio_tokens * shape['audio_dim'])
         kept = blocks_keeping_activations(blocks, bud, plan, estimate_kept_activation_bytes(**shape), boundary)
     if cuda: _check_fits(bud, plan)
-    return Placement(plan, kept, graphs, bud, notes, park)
+    return Placement(plan, kept, graphs, bud, notes, park,
+                     unplanned_block_bytes=plan_offload(blocks, stream_fraction=0.0).resident_bytes if plan is None else 0,
+                     kept_activation_bytes=len(kept) * max(1, estimate_kept_activation_bytes(**shape) - boundary))
 
 def _check_fits(budget:GpuBudget|None, plan:OffloadPlan|None):
     "Refuse a run whose budget is short even with every block weight streamed, with the numbers and the fixes."

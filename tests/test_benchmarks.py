@@ -23,7 +23,29 @@ def test_suite_run_and_report(tmp_path):
     import report
     got = report.rows(tmp_path/'results')
     assert [r['name'] for r in got] == ['auto'], got                # read once: not again from real_size.sh's rows.jsonl
-    assert '| cpu |' in report.table(report.newest(got)).replace(', cpu', '| cpu |')
+    assert '| cpu (today-cpu, training-' in report.table(report.newest(got))
+
+
+def _row(name, file, streamed, loss, grad, steps, ok=True, **settings):
+    s = dict({'acceleration.offload': 'auto', 'acceleration.vram_budget_gb': '23'}, **settings)
+    return dict(name=name, program='ltx2lora train (LoraTrainer)', model='19b', cap_gib=23.0, settings=[f'{k}={v}' for k, v in s.items()],
+                streamed_fraction=streamed, first_loss=loss, first_grad_norm=grad, step_times=[60.0] + [1.7] * (steps - 1),
+                steps_done=steps, ok=ok, gradient_accumulation=2, batch=1, card='H', date='d', _file=f'results/s1/{file}')
+
+
+def test_newest_and_first_step_agreement():
+    "A newer run that finished with fewer steps shows below the well-timed one; streamed first steps meet the reference."
+    import report
+    old, short = _row('auto23', 'call1_rows.jsonl', 0.89, 6.8266, 1.9127, 8), _row('auto23', 'call2_rows.jsonl', 0.89, 6.8266, 1.9127, 1)
+    stopped = _row('auto23', 'call3_rows.jsonl', 0.89, 6.8266, 1.9127, 2, ok=False)
+    test = report.newest([old, short, stopped])
+    assert test == [old, short], [r['_file'] for r in test]
+    assert report.newest([old, _row('auto23', 'call4_rows.jsonl', 0.89, 1, 1, 9)])[0]['_file'].endswith('call4_rows.jsonl')
+    ref = dict(_row('ref', 'call5_rows.jsonl', 0.0, 6.8264, 1.9128, 1), settings=['acceleration.offload=off'], cap_gib=None)
+    fp8 = _row('fp8', 'call6_rows.jsonl', 0.91, 6.8102, 1.9063, 8, **{'acceleration.offload_dtype': 'fp8'})
+    line = report.first_step_agreement([old, ref, fp8])
+    assert 'First step of 19b, 1 streamed rows (89%-89% streamed)' in line and 'loss within 2.9e-05' in line, line
+    assert 's1, call 5' in line and report.first_step_agreement([old, fp8]) == ''     # fp8 weights are not the same model
 
 
 def test_suites_listed_and_dry_run():
