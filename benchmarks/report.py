@@ -66,6 +66,7 @@ def _setting(r)->str:
     else: text = s.get('offload', "guide's 60 %")
     return (text + (', bf16 adapters' if s.get('adapter_dtype') == 'bfloat16' else '')
             + (', fp8 in RAM' if s.get('offload_dtype') == 'fp8' else '')
+            + (f", pinned RAM <= {s['pinned_ram_gb']} GiB" if 'pinned_ram_gb' in s else '')
             + (', IC-LoRA (reference + target)' if s.get('name') == 'video_to_video' else ''))
 
 

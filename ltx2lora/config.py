@@ -336,6 +336,10 @@ class AccelerationConfig(_Section):
         '`ramtorch_offload` / `ramtorch_offload_percent` (streamed with the same engine).')
     vram_budget_gb:float|None = Field(None, gt=0, description='GPU memory the `auto` plan may use, in GiB '
         '(default: what the card has free). Set it to leave room for other programs.')
+    pinned_ram_gb:float|None = Field(None, gt=0, description='CPU RAM the streamed weights may pin, in GiB (default: '
+        'what the OS has available, less 4 GiB for the data loader and the OS; the training process holds about 2.2 GiB '
+        'besides, 19B). Under what a step\'s micro-batches pin together, they go through one at a time (less streams, '
+        'slower); under what any plan pins, the run is refused with the fixes (`offload_dtype: fp8` halves it).')
     adapter_dtype:Literal['float32', 'bfloat16'] = Field('float32', description='dtype of the LoRA weights, their '
         'gradients and the AdamW moments built on them: `float32` (as peft and the official trainer keep them; small '
         'updates are not rounded away) or `bfloat16` (half their GPU memory, so more block weights stay resident on a '

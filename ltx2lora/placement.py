@@ -16,7 +16,7 @@ __all__ = ['ALLOCATOR_SLACK', 'HOST_HEADROOM', 'module_bytes', 'non_block_bytes'
            'estimate_activation_bytes', 'estimate_kept_activation_bytes', 'estimate_graph_pool_bytes',
            'inference_activation_bytes', 'token_counts', 'usable_gpu_bytes', 'GpuBudget', 'sampling_bytes',
            'training_budget', 'Placement', 'plan_training', 'blocks_keeping_activations', 'plan_sampling',
-           'available_ram_bytes', 'check_host_ram']
+           'available_ram_bytes', 'pinnable_ram_bytes', 'check_host_ram']
 
 # %% ../nbs/04b_placement.ipynb #da6d6c71
 def module_bytes(module, # an `nn.Module` (meta tensors count as if materialised)
@@ -126,10 +126,11 @@ class GpuBudget:
 
 ALLOCATOR_SLACK = int(2.25 * 2**30)  # the caching allocator's reserved-but-unusable memory: 1.3 GiB at the 31 GiB
                                      # peak of `ltx2lora train` (19B, H200), 2.25 GiB at an out-of-memory under 23 GiB
-HOST_HEADROOM = 8 * 2**30    # host RAM a training process holds besides its pinned weights (`ltx2lora train`, 19B,
-                             # rank 64, H200; benchmarks/results/2026-12-03-h200 calls 13-14): 1.3-1.8 GiB while training,
-                             # up to 7.2 GiB while it wrote a checkpoint (adapters and optimizer states copied to the host;
-                             # checkpoints are written tensor by tensor since, 06_training: kept until measured again)
+HOST_HEADROOM = 4 * 2**30    # host RAM a training process holds besides its pinned weights (`ltx2lora train`, 19B,
+                             # rank 64, H200): 7.2 GiB while it wrote a checkpoint by copying adapters and optimizer states
+                             # to the host (2026-12-03-h200 calls 13-14); 2.2 GiB at its peak, final checkpoint included,
+                             # since checkpoints are written tensor by tensor (2026-12-03-h200-s5 call 22); the rest is for
+                             # the data loader's workers and the OS
 
 # %% ../nbs/04b_placement.ipynb #cbe6caae
 def sampling_bytes(video_dims, frame_rate:float=25.0, # what is sampled
@@ -287,7 +288,7 @@ def plan_training(transformer, # the peft-wrapped `LTXModel`, before streaming
                   allocator_slack:int|None=None, # None: `ALLOCATOR_SLACK` on CUDA, 0 elsewhere (no caching allocator)
                   per_token_timesteps:bool=True, # first-frame conditioning on
                   together:bool=True, # consider passing a step's micro-batches through the transformer together
-                  host_ram:int|None=None, # bytes of CPU RAM this process may pin (None: not checked)
+                  host_ram:int|None=None, # bytes of CPU RAM the streamed weights may pin (`pinnable_ram_bytes`; None: not checked)
                  )->Placement:
     "Decide streaming, kept activations, CUDA graphs and micro-batching for a training run from one budget."
     plan = lambda batch: _plan_at(transformer, connectors, params, acceleration, optimization, device, video_tokens,
@@ -302,11 +303,11 @@ def plan_training(transformer, # the peft-wrapped `LTXModel`, before streaming
     if over(joint) and not over(one): return one
     per_sample = lambda p, n: (p.plan.pcie_bytes_per_step if p.plan is not None else 0) / n
     if per_sample(joint, steps) > per_sample(one, 1): return one
-    pinned = lambda p: (p.plan.streamed_bytes if p.plan is not None else 0) + HOST_HEADROOM
+    pinned = lambda p: p.plan.streamed_bytes if p.plan is not None else 0
     if host_ram is not None and pinned(joint) > host_ram >= pinned(one):   # the RAM holds one plan's pinned weights only
         one.notes.append(f'micro-batches one at a time: together they would stream {joint.plan.streamed_fraction:.0%} of the '
-                         f'block weights, {pinned(joint) / 1e9:.1f} GB of pinned RAM with headroom, more than the '
-                         f'{host_ram / 1e9:.1f} GB available')
+                         f'block weights, {pinned(joint) / 1e9:.1f} GB of pinned RAM, more than the '
+                         f'{host_ram / 1e9:.1f} GB the run may pin')
         return one
     joint.micro_batches_together = steps
     return joint
@@ -362,14 +363,28 @@ def available_ram_bytes()->int:
     except OSError: pass
     return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
 
+def pinnable_ram_bytes(pinned_ram_gb:float|None=None, # `acceleration.pinned_ram_gb`, a limit the user set (GiB)
+                       copies:int=1, # processes on this machine that each pin their own copy (torchrun ranks)
+                       available:int|None=None, # bytes available (default: read from the OS)
+                      )->int:
+    "CPU RAM one process may pin for streamed weights: its share of what is available less `HOST_HEADROOM`, at most the limit."
+    avail = available_ram_bytes() if available is None else available
+    share = max(0, avail - HOST_HEADROOM) // copies
+    return share if pinned_ram_gb is None else min(share, int(pinned_ram_gb * 2**30))
+
 def check_host_ram(plan:OffloadPlan, # the offload plan
                    headroom:int=HOST_HEADROOM, # RAM to leave for the OS, the data loader and Python
                    available:int|None=None, # bytes available (default: read from the OS)
                    copies:int=1, # processes on this machine that each pin their own copy (torchrun ranks)
+                   pinned_ram_gb:float|None=None, # `acceleration.pinned_ram_gb`: what the user lets one process pin (GiB)
                   )->int: # bytes of pinned RAM the plan needs
-    "Raise `MemoryError` (with the numbers and the fixes) if the plan's pinned RAM does not fit in free RAM."
+    "Raise `MemoryError` (with the numbers and the fixes) if the plan's pinned RAM does not fit in free RAM or the limit."
     avail = available_ram_bytes() if available is None else available
     need = plan.streamed_bytes * copies
+    if pinned_ram_gb is not None and plan.streamed_bytes > pinned_ram_gb * 2**30:
+        raise MemoryError(f'weight streaming needs {plan.streamed_bytes / 2**30:.1f} GiB of pinned RAM, more than '
+                          f'acceleration.pinned_ram_gb ({pinned_ram_gb:g}) allows. Fixes: `offload_dtype: fp8` halves it; '
+                          'a larger `vram_budget_gb` streams less; or a larger pinned_ram_gb')
     if need + headroom > avail:
         g = 1e9
         who = f' ({copies} ranks on this machine, one copy each)' if copies > 1 else ''

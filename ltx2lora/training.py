@@ -20,7 +20,7 @@ from .checkpoint import load_ltx2_component, save_safetensors
 from .latents import complete_samples, check_cache_hashes, load_cached_sample, resolve_device
 from .offload import BlockStreamer, block_linears, use_expandable_segments
 from .speed import compile_blocks
-from .placement import Placement, plan_training, sampling_bytes, module_bytes, check_host_ram, available_ram_bytes
+from .placement import Placement, plan_training, sampling_bytes, module_bytes, check_host_ram, pinnable_ram_bytes
 from .lora import (add_lora, checkpoint_is_fp8, load_lora, load_transformer, load_transformer_weights, lora_parameters,
                            materialize_adapters, meta_transformer, pack_parameters, packed_buffer, save_lora, GradientBuffer,
                    layer_stream)
@@ -1421,12 +1421,13 @@ def placement(self:LoraTrainer, device:str|None=None, # default: the trainer's d
                          validation_bytes=self._validation_bytes(), extra_slack=extra_slack,
                          per_token_timesteps=self.dataset.with_reference or max(getattr(self.cfg.training_strategy, k, 0) for k in
                                                  ('first_frame_conditioning_p', 'keyframe_conditioning_p')) > 0,
-                         host_ram=self._host_ram() if str(device or self.device).startswith('cuda') else None)
+                         host_ram=self._host_ram() if str(device or self.device).startswith('cuda')
+                                                      or self.cfg.acceleration.pinned_ram_gb else None)
 
 @patch
 def _host_ram(self:LoraTrainer)->int:
-    "CPU RAM this process may pin: what the OS has available, shared by the ranks on this machine."
-    return available_ram_bytes() // (ranks_on_this_machine() if self.dist.active else 1)
+    "CPU RAM this process may pin: its share of what the OS has available, at most `acceleration.pinned_ram_gb`."
+    return pinnable_ram_bytes(self.cfg.acceleration.pinned_ram_gb, ranks_on_this_machine() if self.dist.active else 1)
 
 # %% ../nbs/06_training.ipynb #1oadwe1g
 @patch
@@ -1456,7 +1457,8 @@ def place_models(self:LoraTrainer, device:str, # where the run computes
     for line in [str(p.budget)] * (p.budget is not None) + p.notes: self.log(line)
     if p.streamed:
         self.log(str(p.plan))
-        check_host_ram(p.plan, copies=ranks_on_this_machine() if self.dist.active else 1)
+        check_host_ram(p.plan, copies=ranks_on_this_machine() if self.dist.active else 1,
+                       pinned_ram_gb=self.cfg.acceleration.pinned_ram_gb)
     for t in self.params: t.data = t.data.to(device)   # adapters and connectors first, so that their CPU copies are gone
     self.connectors.to(device); return_freed_host_memory()   # before the block weights arrive (host: pinned + one block)
     if p.streamed:
