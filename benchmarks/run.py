@@ -42,6 +42,8 @@ def _training(version:str, rows:list, tiny=False, tiny_sets:str='')->list:
 SUITES = {
     'training': ("`ltx2lora train` on the 19B file at 23 GiB: 100 steps and a validation sample (768x512x97) in one run",
                  lambda tiny: _training('19b', [f'auto23:23:100:100:{AUTO23}:470'], tiny)),
+    'training-23-31': ("`ltx2lora train` on the 19B file at 23 and 31 GiB in bf16, the guide's config (8 and 10 steps)",
+                       lambda tiny: _training('19b', [f'auto23:23:8:-:{AUTO23}:230', f'auto31:31:10:-:{AUTO31}:210'], tiny)),
     'training-31': ("`ltx2lora train` on the 19B file at 31 GiB; fp8 streaming at 23 GiB",
                     lambda tiny: _training('19b', [f'auto31:31:10:-:{AUTO31}:210',     # call 21: fp8at23 needed 76 s of setup
                                                    f'fp8at23:23:5:-:{AUTO23},acceleration.offload_dtype=fp8:200'], tiny)),

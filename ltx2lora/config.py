@@ -340,6 +340,10 @@ class AccelerationConfig(_Section):
         'what the OS has available, less 4 GiB for the data loader and the OS; the training process holds about 2.2 GiB '
         'besides, 19B). Under what a step\'s micro-batches pin together, they go through one at a time (less streams, '
         'slower); under what any plan pins, the run is refused with the fixes (`offload_dtype: fp8` halves it).')
+    precompute_text_contexts:bool = Field(True, description='Run the frozen text connectors once over every cached '
+        'prompt before training and train on their saved outputs (`output_dir/text_contexts/`, 12.6 MB per sample at '
+        'full size): the connectors (1.3 GiB at 19B, 3.8 GiB at LTX-2.3) leave the GPU, so more block weights stay '
+        'resident and less is streamed and pinned. `false`: they run at every step, as in the official trainer.')
     adapter_dtype:Literal['float32', 'bfloat16'] = Field('float32', description='dtype of the LoRA weights, their '
         'gradients and the AdamW moments built on them: `float32` (as peft and the official trainer keep them; small '
         'updates are not rounded away) or `bfloat16` (half their GPU memory, so more block weights stay resident on a '

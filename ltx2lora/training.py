@@ -14,8 +14,8 @@ from fastcore.basics import patch
 # the stages before this one, in order (optional extras: bitsandbytes, wandb, matplotlib load where they are used)
 from .config import (GUIDE_AV_TARGET_MODULES, ConfigError, ConfigProblem, TrainingConfig, check_paths,
                              load_config, save_config)
-from .core import (atomic_path, atomic_write_text, make_temp, progress, live_locks, FolderLockedError,
-                           check_free_space, is_disk_full, DiskFullError, file_sha256, return_freed_host_memory)
+from .core import (atomic_path, atomic_write_text, atomic_torch_save, make_temp, progress, live_locks,
+                           FolderLockedError, check_free_space, is_disk_full, DiskFullError, file_sha256, return_freed_host_memory)
 from .checkpoint import load_ltx2_component, save_safetensors
 from .latents import complete_samples, check_cache_hashes, load_cached_sample, resolve_device
 from .offload import BlockStreamer, block_linears, use_expandable_segments
@@ -28,14 +28,14 @@ from .distributed import (average_gradients, barrier, broadcast_parameters, clos
                                   init_distributed, mean_over_ranks, rank_batches, ranks_on_this_machine)
 
 # %% auto #0
-__all__ = ['TIMESTEP_SAMPLERS', 'STATE_FORMAT', 'precomputed_root', 'CachedDataset', 'check_cached_samples', 'BucketBatchSampler',
-           'load_connectors', 'run_connectors', 'UniformSampler', 'ShiftedLogitNormalSampler', 'make_timestep_sampler',
-           'FlowMatchingInputs', 'prepare_inputs', 'flow_matching_losses', 'reference_downscale_factor',
-           'dataset_reference_factor', 'prepare_reference_inputs', 'prepare_audio_inputs', 'keyframe_latent_frames',
-           'add_keyframes', 'join_inputs', 'split_losses', 'adamw8bit_unavailable', 'make_optimizer', 'lr_factor',
-           'make_scheduler', 'checkpoint_dirs', 'lora_file', 'write_checkpoint', 'read_checkpoint',
-           'TrainingStateError', 'write_training_state', 'read_training_state', 'NonFiniteLossError', 'TrainResult',
-           'LoraTrainer', 'plot_losses', 'train']
+__all__ = ['TEXT_CONTEXTS', 'TIMESTEP_SAMPLERS', 'STATE_FORMAT', 'precomputed_root', 'CachedDataset', 'check_cached_samples',
+           'BucketBatchSampler', 'load_connectors', 'run_connectors', 'load_text_contexts', 'cache_text_contexts',
+           'UniformSampler', 'ShiftedLogitNormalSampler', 'make_timestep_sampler', 'FlowMatchingInputs',
+           'prepare_inputs', 'flow_matching_losses', 'reference_downscale_factor', 'dataset_reference_factor',
+           'prepare_reference_inputs', 'prepare_audio_inputs', 'keyframe_latent_frames', 'add_keyframes', 'join_inputs',
+           'split_losses', 'adamw8bit_unavailable', 'make_optimizer', 'lr_factor', 'make_scheduler', 'checkpoint_dirs',
+           'lora_file', 'write_checkpoint', 'read_checkpoint', 'TrainingStateError', 'write_training_state',
+           'read_training_state', 'NonFiniteLossError', 'TrainResult', 'LoraTrainer', 'plot_losses', 'train']
 
 # %% ../nbs/06_training.ipynb #91072b04
 def precomputed_root(path:str|Path, # `data.preprocessed_data_root`: the `.precomputed` folder or the dataset folder
@@ -85,12 +85,16 @@ class CachedDataset:
             raise ConfigError([ConfigProblem('data.preprocessed_data_root', 'no complete sample to train on' + (f' ({why})' if why
                               else '') + '; run preprocess (for this model and these settings) again', str(self.root))], 'the cached dataset')
         self.buckets = [_bucket_key(self.root, s, with_audio, with_reference, with_video) for s in self.samples]
+        self.text_contexts = None   # a folder of the connectors' outputs (`cache_text_contexts`): served instead of conditions
 
     def __len__(self): return len(self.samples)
 
     def __getitem__(self, i:int)->dict:
-        return load_cached_sample(self.root, self.samples[i], with_audio=self.with_audio, with_reference=self.with_reference,
-                                  with_video=self.with_video)
+        s = load_cached_sample(self.root, self.samples[i], with_audio=self.with_audio, with_reference=self.with_reference,
+                               with_video=self.with_video)
+        if self.text_contexts is not None:
+            del s['conditions']; s['text_contexts'] = load_text_contexts(self.text_contexts, self.samples[i])
+        return s
 
     def __repr__(self):
         return (f'CachedDataset({self.root}: {len(self)} samples in {len(set(self.buckets))} bucket(s), '
@@ -200,6 +204,52 @@ def run_connectors(processor, # an `EmbeddingsProcessor` (from `load_connectors`
             if audio_features is not None:
                 audios.append(processor.audio_connector(audio_features[b:b + 1].to(p.device, p.dtype), additive)[0])
     return torch.cat(videos), (torch.cat(audios) if audios else None), torch.cat(masks)
+
+# %% ../nbs/06_training.ipynb #a5a616cc
+TEXT_CONTEXTS = 'text_contexts'   # the folder in `output_dir` that `cache_text_contexts` fills
+
+def _stamp(path:Path)->str:
+    s = Path(path).stat()
+    return f'{s.st_size}:{s.st_mtime_ns}'
+
+def _contexts_source(root:Path, sample:str, model_path)->str:
+    "What the contexts of `sample` are made from: the checkpoint and the sample's conditions file (size, modification time)."
+    return f'{Path(model_path).name}:{_stamp(model_path)}|conditions:{_stamp(Path(root)/"conditions"/sample)}'
+
+def _contexts_current(folder:Path, root:Path, sample:str, model_path, with_audio:bool)->bool:
+    "Whether `folder` holds this sample's contexts, readable and made from the current sources."
+    try: d = torch.load(Path(folder)/sample, map_location='cpu', mmap=True, weights_only=True)
+    except Exception: return False
+    return (isinstance(d, dict) and d.get('source') == _contexts_source(root, sample, model_path)
+            and (not with_audio or 'audio_context' in d))
+
+def load_text_contexts(folder:str|Path, # `output_dir/text_contexts`
+                       sample:str, # the sample's name in the cache, e.g. 'videos/a.pt'
+                      )->dict: # {"video_context" [L, D], "context_mask" [L], "audio_context" [L, Da] (with audio)}
+    "One sample's connector outputs, saved by `cache_text_contexts`."
+    d = torch.load(Path(folder)/sample, map_location='cpu', weights_only=True)
+    return {k: v for k, v in d.items() if k != 'source'}
+
+# %% ../nbs/06_training.ipynb #0e64ae47
+def cache_text_contexts(connectors, # from `load_connectors`, on the device where they should run
+                        dataset:CachedDataset, # the run's cached samples
+                        folder:str|Path, # where the outputs go, one file per sample (`output_dir/text_contexts`)
+                        model_path:str|Path, # the checkpoint of the connectors: contexts made from another one are made again
+                        show_progress:bool=True,
+                       )->int: # how many samples' contexts were made now (the others were current)
+    "Run the frozen connectors once over each cached prompt and save their outputs, for `load_text_contexts`."
+    folder = Path(folder)
+    todo = [s for s in dataset.samples if not _contexts_current(folder, dataset.root, s, model_path, dataset.with_audio)]
+    for i, s in enumerate(progress(todo, desc='text contexts', disable=None if show_progress else True)):
+        c = torch.load(dataset.root/'conditions'/s, map_location='cpu', weights_only=True)
+        v, a, m = run_connectors(connectors, c['video_prompt_embeds'][None],
+                                 c['audio_prompt_embeds'][None] if dataset.with_audio else None, c['prompt_attention_mask'][None])
+        out = dict(video_context=v[0].cpu(), context_mask=m[0].cpu(), source=_contexts_source(dataset.root, s, model_path))
+        if a is not None: out['audio_context'] = a[0].cpu()
+        (folder/s).parent.mkdir(parents=True, exist_ok=True)
+        atomic_torch_save(out, folder/s)
+        if i == 0: check_free_space(folder, (folder/s).stat().st_size * (len(todo) - 1), 'the text contexts of the cached samples')
+    return len(todo)
 
 # %% ../nbs/06_training.ipynb #6de60ba9
 class UniformSampler:
@@ -972,6 +1022,7 @@ class LoraTrainer:
             self.dataset, cfg.validation.reference_downscale_factor if cfg.validation.interval else None)
         self.batches = BucketBatchSampler(self.dataset.buckets, opt.batch_size, seed=cfg.seed)
         self._name_untrained()                           # before anything heavy is loaded
+        self._precompute_text_contexts()                 # the connectors run over the cache now and leave the GPU
         self.streamer = self.compiled = None
         self.place_models(self.device)
         self.sampler = make_timestep_sampler(cfg.flow_matching.timestep_sampling_mode, cfg.flow_matching.timestep_sampling_params)
@@ -1028,7 +1079,7 @@ def _build_models(self:LoraTrainer):
     if cfg.model.load_checkpoint and not self._resume_from:
         load_lora(self.model, _find_lora(cfg.model.load_checkpoint))
     self.model.get_base_model().set_gradient_checkpointing(opt.enable_gradient_checkpointing)
-    self.connectors = load_connectors(cfg.model.model_path, dtype=self.compute_dtype)
+    self.connectors = load_connectors(cfg.model.model_path, dtype=self.compute_dtype)   # None once they ran over the cache
     self.params = lora_parameters(self.model)
     self._note_idle_adapters()
     if self.dist.active:
@@ -1036,6 +1087,22 @@ def _build_models(self:LoraTrainer):
         self._seed_everything(cfg.seed + 7919 * self.dist.rank)   # but each rank its own σ and noise
 
 # %% ../nbs/06_training.ipynb #46a33b04
+@patch
+def _precompute_text_contexts(self:LoraTrainer):
+    "`acceleration.precompute_text_contexts`: the connectors run over every cached prompt now (rank 0), then are dropped."
+    if not self.cfg.acceleration.precompute_text_contexts: return
+    folder, held = self.output_dir/TEXT_CONTEXTS, module_bytes(self.connectors)
+    if self.dist.is_main:
+        t0 = time.time()
+        made = cache_text_contexts(self.connectors.to(self.device), self.dataset, folder, self.cfg.model.model_path,
+                                   self.show_progress)
+        self.log(f'text contexts: {made} cached prompts through the connectors in {time.time() - t0:.1f} s, '
+                 f'{len(self.dataset) - made} current ({folder}); training reads them and the connectors '
+                 f'({held / 2**30:.2f} GiB) stay off the GPU')
+    barrier(self.dist)                                 # the other ranks read what rank 0 wrote
+    self.dataset.text_contexts, self.connectors = folder, None
+    _empty_cuda_cache(self.device); return_freed_host_memory()
+
 @patch
 def _note_idle_adapters(self:LoraTrainer):
     "`text_to_audio` runs the audio stream alone: say so when adapters sit where no gradient reaches (they would stay zero)."
@@ -1075,11 +1142,10 @@ def _autocast(self:LoraTrainer):
 
 @patch
 def _inputs(self:LoraTrainer, batch:dict, sigma=None, generator=None)->FlowMatchingInputs:
-    "One batch noised for the transformer (σ and noise drawn unless given), its prompts through the connectors."
-    c, st = batch['conditions'], self.cfg.training_strategy
+    "One batch noised for the transformer (σ and noise drawn unless given), with its prompts' contexts."
+    st = self.cfg.training_strategy
     if not self.with_video: return self._audio_inputs(batch, sigma, generator)
-    vctx, actx, cmask = run_connectors(self.connectors, c['video_prompt_embeds'],
-                                       c.get('audio_prompt_embeds') if self.with_audio else None, c['prompt_attention_mask'])
+    vctx, actx, cmask = self._contexts(batch, self.with_audio)
     if st.name == 'video_to_video':
         return prepare_reference_inputs(batch, vctx, cmask, self.sampler, st.first_frame_conditioning_p, dtype=self.compute_dtype,
                                         device=self.device, sigma=sigma, generator=generator)
@@ -1087,6 +1153,16 @@ def _inputs(self:LoraTrainer, batch:dict, sigma=None, generator=None)->FlowMatch
                             st.independent_audio_sigma, dtype=self.compute_dtype, device=self.device,
                             sigma=sigma, generator=generator)
     return self._keyframes(batch, inputs, sigma, generator)
+
+@patch
+def _contexts(self:LoraTrainer, batch:dict, with_audio:bool)->tuple:
+    "(video context, audio context or None, mask) of a batch: those `cache_text_contexts` saved, else the connectors' now."
+    if (t := batch.get('text_contexts')) is not None:
+        on = lambda x: x.to(self.device, non_blocking=True)
+        return on(t['video_context']), on(t['audio_context']) if with_audio else None, on(t['context_mask'])
+    c = batch['conditions']
+    return run_connectors(self.connectors, c['video_prompt_embeds'], c.get('audio_prompt_embeds') if with_audio else None,
+                          c['prompt_attention_mask'])
 
 @patch
 def losses(self:LoraTrainer, batch:dict, sigma=None, generator=None)->dict:
@@ -1099,9 +1175,8 @@ def losses(self:LoraTrainer, batch:dict, sigma=None, generator=None)->dict:
 # %% ../nbs/06_training.ipynb #0e648f3f
 @patch
 def _audio_inputs(self:LoraTrainer, batch:dict, sigma=None, generator=None)->FlowMatchingInputs:
-    "`_inputs` of a `text_to_audio` run: the audio prompt embeddings through the connectors, the audio latents noised."
-    c = batch['conditions']
-    _, actx, cmask = run_connectors(self.connectors, c['video_prompt_embeds'], c['audio_prompt_embeds'], c['prompt_attention_mask'])
+    "`_inputs` of a `text_to_audio` run: the audio prompts' contexts, the audio latents noised."
+    _, actx, cmask = self._contexts(batch, with_audio=True)
     return prepare_audio_inputs(batch, actx, cmask, self.sampler, dtype=self.compute_dtype, device=self.device,
                                 sigma=sigma, generator=generator)
 
@@ -1179,7 +1254,7 @@ def fit(self:LoraTrainer, steps:int|None=None, # stop after this many optimizer 
     self.metrics_path = self.output_dir/'metrics.jsonl'
     self._begin()
     data = self._batches()
-    self.model.train(); self.connectors.eval()
+    self.model.train()
     if cfg.validation.interval and not cfg.validation.skip_initial_validation and self.step == 0: self._validate()
     bar = progress(total=total, initial=self.step, desc='training', disable=None if self.show_progress else True)
     try:
@@ -1460,7 +1535,8 @@ def place_models(self:LoraTrainer, device:str, # where the run computes
         check_host_ram(p.plan, copies=ranks_on_this_machine() if self.dist.active else 1,
                        pinned_ram_gb=self.cfg.acceleration.pinned_ram_gb)
     for t in self.params: t.data = t.data.to(device)   # adapters and connectors first, so that their CPU copies are gone
-    self.connectors.to(device); return_freed_host_memory()   # before the block weights arrive (host: pinned + one block)
+    if self.connectors is not None: self.connectors.to(device)   # (none once they ran over the cache, before placement)
+    return_freed_host_memory()                        # before the block weights arrive (host: pinned + one block)
     if p.streamed:
         if str(device).startswith('cuda'): use_expandable_segments()
         self.streamer = BlockStreamer(self.model.get_base_model().transformer_blocks, p.plan, device=device,
