@@ -79,16 +79,21 @@ def _timed(r)->int:
 def newest(rs:list)->list:
     """The newest row for each (model, cap, setting): what the product does now (`rows` is oldest first). A newer row
     that timed fewer steps (stopped by its time limit early) does not hide an older one that timed enough; a newer row
-    that ran to its end (its final checkpoint written) with fewer steps is shown below it, for the memory of a whole run."""
+    that ran to its end (its final checkpoint written) with fewer steps is shown below it, for the memory of a whole run.
+    A run that sampled for validation and one that did not are different settings: both are shown."""
     last, finished = {}, {}
     for r in rs:
         if r.get('error', '').startswith('ConfigError'): continue     # never started: the config was refused
-        k = (r['model'], r.get('cap_gib'), _setting(r))
+        k = _key(r)
         if k not in last or _timed(r) >= _timed(last[k]): last[k], finished[k] = r, None
         elif r.get('ok'): finished[k] = r
     out = [r for k in last for r in (last[k], finished.get(k)) if r is not None]
-    return sorted(out, key=lambda r: (r['model'], r.get('cap_gib') or 1e9, _setting(r), r is finished.get(
-        (r['model'], r.get('cap_gib'), _setting(r)))))
+    return sorted(out, key=lambda r: (*_key(r), r is finished.get(_key(r))))
+
+
+def _key(r)->tuple:
+    "A row's setting: model, cap, streaming, and whether it sampled for validation (a run with validation is its own row)."
+    return r['model'], r.get('cap_gib') or 1e9, _setting(r), bool(r.get('validation_samples'))
 
 
 def _source(r)->str:
@@ -120,6 +125,7 @@ def table(rs:list)->str:
         ok = 'ok' if r.get('ok') else ('out of memory' if 'OutOfMemory' in err else
                                        (f'all {steps} steps, stopped by its time limit while finishing' if steps >= r.get('steps', 1e9) else
                                         f'stopped by its time limit in step {steps + 1}') if stopped else 'failed')
+        if r.get('resumed_from_step'): ok += f", resumed from step {r['resumed_from_step']} of an earlier run"
         lines.append(f"| {r['card']} ({_source(r)}) | {r['model']} | {g(r.get('cap_gib'), '{:.0f}')} | {_setting(r)} | "
                      f"{g(r.get('streamed_fraction'), '{:.0%}')} | {r.get('micro_batches_together', 1)} | {steps} | "
                      f"{g(median_step(r))} | "

@@ -17,7 +17,7 @@ loaded). A row records what the issue asks: program, model, cap, batch, streamed
 (epoch boundaries included), first step, GPU peak allocated/reserved, host peak RSS, PCIe GB/step, the placement's
 budget against `torch.cuda.memory_allocated()`, card, date and the command.
 """
-import argparse, datetime, json, os, resource, shlex, statistics, sys, time
+import argparse, datetime, json, os, resource, shlex, shutil, statistics, sys, time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -209,6 +209,7 @@ def run(args):
     dev = torch.device('cuda', torch.cuda.current_device()) if cuda else torch.device('cpu')
     if args.cap and cuda: torch.cuda.set_per_process_memory_fraction(args.cap * GiB / torch.cuda.get_device_properties(dev).total_memory, dev)
     out_dir = Path(args.dir)/'runs'/args.name
+    if out_dir.exists(): shutil.rmtree(out_dir)   # a row starts afresh: a same-named row's checkpoints would be resumed
     cfg = _config(args, info, out_dir)
     lines = []
     def log(*a):

@@ -148,7 +148,7 @@ def sampling_bytes(video_dims, frame_rate:float=25.0, # what is sampled
 
 def training_budget(total:int, # `usable_gpu_bytes`
                     transformer, # the peft-wrapped `LTXModel` (before streaming; meta works)
-                    connectors, # the `EmbeddingsProcessor` that runs every step (or None)
+                    connectors, # the `EmbeddingsProcessor` that runs every step (None: its outputs were saved before training)
                     params:list, # the adapters (`lora_parameters`)
                     optimizer_type:str, video_tokens:int, audio_tokens:int, batch:int=1, text_tokens:int=1024,
                     slot_bytes:int=0, # the ring of slots (`OffloadPlan.gpu_overhead_bytes`)
@@ -275,7 +275,7 @@ def _check_fits(budget:GpuBudget|None, plan:OffloadPlan|None):
 
 # %% ../nbs/04b_placement.ipynb #8d0d712d
 def plan_training(transformer, # the peft-wrapped `LTXModel`, before streaming
-                  connectors, # the text connectors (or None)
+                  connectors, # the text connectors (None: their outputs were saved before training)
                   params:list, # the adapters
                   acceleration, # the config's `acceleration` section
                   optimization, # the config's `optimization` section

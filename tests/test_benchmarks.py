@@ -24,6 +24,11 @@ def test_suite_run_and_report(tmp_path):
     got = report.rows(tmp_path/'results')
     assert [r['name'] for r in got] == ['auto'], got                # read once: not again from real_size.sh's rows.jsonl
     assert '| cpu (today-cpu, training-' in report.table(report.newest(got))
+    again = subprocess.run([sys.executable, 'benchmarks/run.py', 'training', '--tiny', '--out', str(out), '--commit', 'abc'],
+                           cwd=ROOT, capture_output=True, text=True, timeout=600)   # the same row name on the same machine
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert 'resuming from' not in (out/'auto.txt').read_text()      # a row starts afresh, not from the last one's checkpoint
+    assert report.rows(tmp_path/'results')[-1]['steps_recorded'] == 3
 
 
 def _row(name, file, streamed, loss, grad, steps, ok=True, **settings):
@@ -46,6 +51,10 @@ def test_newest_and_first_step_agreement():
     line = report.first_step_agreement([old, ref, fp8])
     assert 'First step of 19b, 1 streamed rows (89%-89% streamed)' in line and 'loss within 2.9e-05' in line, line
     assert 's1, call 5' in line and report.first_step_agreement([old, fp8]) == ''     # fp8 weights are not the same model
+    validated = dict(_row('auto23', 'call7_training-1.json', 0.85, 6.8265, 1.9127, 100), validation_samples=1, resumed_from_step=8)
+    both = report.newest([old, validated])     # a run that sampled for validation is its own setting: both rows show
+    assert both == [old, validated], [r['_file'] for r in both]
+    assert 'ok, resumed from step 8 of an earlier run |' in report.table(both).splitlines()[-1]
 
 
 def test_suites_listed_and_dry_run():
