@@ -240,7 +240,7 @@ def cache_text_contexts(connectors, # from `load_connectors`, on the device wher
     "Run the frozen connectors once over each cached prompt and save their outputs, for `load_text_contexts`."
     folder = Path(folder)
     todo = [s for s in dataset.samples if not _contexts_current(folder, dataset.root, s, model_path, dataset.with_audio)]
-    for i, s in enumerate(progress(todo, desc='text contexts', disable=None if show_progress else True)):
+    for i, s in enumerate(progress(todo, desc='text contexts', disable=None if show_progress and todo else True)):
         c = torch.load(dataset.root/'conditions'/s, map_location='cpu', weights_only=True)
         v, a, m = run_connectors(connectors, c['video_prompt_embeds'][None],
                                  c['audio_prompt_embeds'][None] if dataset.with_audio else None, c['prompt_attention_mask'][None])
@@ -1391,7 +1391,7 @@ def _validate(self:LoraTrainer):
     try:
         if self.dist.is_main:
             park = getattr(self, 'placed', None) is not None and self.placed.park_for_validation
-            with _parked([*self.gradients.buffers, *_optimizer_tensors(self.optimizer)] if park else []):
+            with _parked(_optimizer_tensors(self.optimizer) if park else [], zeros=self.gradients.buffers if park else []):
                 _empty_cuda_cache(self.device)   # the training step's cached activations: sampling has other shapes
                 with (self.compiled.eager() if self.compiled is not None else contextlib.nullcontext()): self._validate_main()
                 _empty_cuda_cache(self.device)
@@ -1435,21 +1435,31 @@ def _optimizer_tensors(optimizer)->list:
     "Every tensor of an optimizer's state."
     return [v for st in optimizer.state.values() for v in st.values() if torch.is_tensor(v)]
 
+def _bytes_of(storage)->torch.Tensor:
+    "A uint8 tensor over the whole of `storage`."
+    return torch.empty(0, dtype=torch.uint8, device=storage.device).set_(storage)
+
 @contextlib.contextmanager
 def _parked(tensors:list, # GPU tensors whose memory validation may use (each storage counted once)
+            zeros:list=(), # tensors that hold zeros (the gradient buffer between steps): freed without a copy, zeroed after
            ):
-    "While open, the GPU memory of `tensors` is given back; their values are kept in CPU RAM and come back after."
+    "While open, the GPU memory of `tensors` and `zeros` is given back; values other than zeros wait in CPU RAM."
     saved, seen = [], set()
-    for t in tensors:
+    for t, zero in [*((t, False) for t in tensors), *((t, True) for t in zeros)]:
         s = t.untyped_storage()
         if s.nbytes() == 0 or s.data_ptr() in seen: continue
         seen.add(s.data_ptr())
-        host = torch.empty(s.nbytes(), dtype=torch.uint8).untyped_storage()
-        host.copy_(s); saved.append((s, host))
-    for s, _ in saved: s.resize_(0)              # views keep their storage object: they see the memory again after
-    try: yield len(saved)
+        host = None
+        if not (zero and not bool(_bytes_of(s).any())):   # (a "zero" buffer that is not all zero bytes is copied too)
+            host = torch.empty(s.nbytes(), dtype=torch.uint8).untyped_storage(); host.copy_(s)
+        saved.append((s, s.nbytes(), host))
+    for s, *_ in saved: s.resize_(0)             # views keep their storage object: they see the memory again after
+    try: yield sum(host.nbytes() for *_, host in saved if host is not None)    # bytes held in CPU RAM meanwhile
     finally:
-        for s, host in saved: s.resize_(host.nbytes()); s.copy_(host)
+        for s, n, host in saved:
+            s.resize_(n)
+            if host is None: _bytes_of(s).zero_()
+            else: s.copy_(host)
 
 def _empty_cuda_cache(device:str):
     "Give the caching allocator's unused blocks back (before and after validation sampling under a memory cap)."
