@@ -20,16 +20,16 @@ from .latents import (resolve_device, encode_prompts, write_mp4, write_m4a, _fre
                               frames_to_video_tensor, encode_video)
 from .offload import BlockStreamer, use_expandable_segments
 from .placement import plan_sampling, token_counts, check_host_ram, module_bytes
-from .lora import load_transformer, read_lora
+from .lora import load_transformer, load_weights_placed, meta_transformer, checkpoint_is_fp8, read_lora
 from .training import load_connectors
 
 # %% auto #0
 __all__ = ['production_guidance', 'guidance', 'validation_guidance', 'TextContexts', 'text_contexts', 'SampleLatents',
            'check_video_dims', 'parse_video_dims', 'is_streamed', 'fit_stg_blocks', 'sample_latents',
            'encode_first_frame', 'image_specs', 'keyframe_conditionings', 'encode_keyframes', 'lora_reference_factor',
-           'encode_reference', 'side_by_side', 'load_sampling_transformer', 'DecodedSample', 'Decoders', 'frame_strip',
-           'plot_spectrogram', 'write_sample', 'sample_audio_latents', 'decode_audio_latents', 'write_audio',
-           'ValidationSet', 'prepare_validation', 'run_validation', 'ValidationHook', 'validation_hook',
+           'encode_reference', 'side_by_side', 'lora_fuser', 'load_sampling_transformer', 'DecodedSample', 'Decoders',
+           'frame_strip', 'plot_spectrogram', 'write_sample', 'sample_audio_latents', 'decode_audio_latents',
+           'write_audio', 'ValidationSet', 'prepare_validation', 'run_validation', 'ValidationHook', 'validation_hook',
            'AudioValidationHook', 'Comparison', 'comparison_grid', 'comparison_widget', 'compare_checkpoints',
            'lora_specs', 'sample', 'sample_audio']
 
@@ -457,6 +457,23 @@ def _check_lora_layers(model, path:Path):
     if missing: warnings.warn(f'{path}: {len(missing)} of its {len(layers)} layers are not in this transformer and are '
                               f'ignored, e.g. {missing[:2]}')
 
+def lora_fuser(loras:list, # (LoRA file, strength) pairs
+               dtype=None, # the fused weights' dtype (None: torch.bfloat16)
+              ): # fuse(name, weight as in the checkpoint) -> the weight with each LoRA's strength x B.A added
+    "ltx-core's LoRA fusion (`apply_loras`, what its `SingleGPUModelBuilder` runs on the whole model) for one weight at a time."
+    from ltx_core.loader import LTXV_LORA_COMFY_RENAMING_MAP
+    from ltx_core.loader.fuse_loras import apply_loras
+    from ltx_core.loader.primitives import LoraStateDictWithStrength, StateDict
+    from ltx_core.loader.sft_loader import SafetensorsModelStateDictLoader
+    dtype, load = torch.bfloat16 if dtype is None else dtype, SafetensorsModelStateDictLoader().load
+    sds = [LoraStateDictWithStrength(load(str(p), sd_ops=LTXV_LORA_COMFY_RENAMING_MAP, device=torch.device('cpu')), float(s))
+           for p, s in loras]
+    adapted = {k.removesuffix('.lora_A.weight') for l in sds for k in l.state_dict.sd if k.endswith('.lora_A.weight')}
+    def fuse(name, weight):
+        if name.removesuffix('.weight') not in adapted: return weight
+        return apply_loras(StateDict({name: weight}, weight.device, weight.nbytes, {weight.dtype}), sds, dtype).sd[name]
+    return fuse
+
 def load_sampling_transformer(model_path:str|Path, # LTX-2 / LTX-2.3 checkpoint
                               loras:list=(), # (LoRA file, strength) pairs, fused by ltx-core
                               device:str='auto', # 'auto': CUDA when available
@@ -472,7 +489,9 @@ def load_sampling_transformer(model_path:str|Path, # LTX-2 / LTX-2.3 checkpoint
     loras = [(Path(p), float(s)) for p, s in loras]
     for p, _ in loras:
         if not p.is_file(): raise FileNotFoundError(f'{p}: LoRA file not found')
-    model = load_transformer(model_path, dtype=dtype, device=device if vram_budget_gb is None else 'cpu', loras=loras)
+    if vram_budget_gb is None or checkpoint_is_fp8(model_path):   # (an fp8 file: ltx-core's fp8 fusion needs the whole model)
+        model = load_transformer(model_path, dtype=dtype, device=device if vram_budget_gb is None else 'cpu', loras=loras)
+    else: model = meta_transformer(model_path, dtype=dtype)   # loaded below, one tensor at a time, each where the plan puts it
     for p, _ in loras: _check_lora_layers(model, p)
     streamer = None
     if vram_budget_gb is not None:
@@ -483,7 +502,11 @@ def load_sampling_transformer(model_path:str|Path, # LTX-2 / LTX-2.3 checkpoint
             check_host_ram(plan)
             if str(device).startswith('cuda'):
                 use_expandable_segments()         # a capped card: fragmentation would cost ~2 GiB
-            streamer = BlockStreamer(model.transformer_blocks, plan, device=device, compute_dtype=dtype, model=model).attach()
+            streamer = BlockStreamer(model.transformer_blocks, plan, device=device, compute_dtype=dtype, model=model)
+        if any(t.is_meta for t in model.parameters()):
+            load_weights_placed(model, model_path, device, plan if plan.streamed else None, streamer, dtype,
+                                fuse=lora_fuser(loras, dtype) if loras else None)
+        if streamer is not None: streamer.attach()
         model.to(device)                      # the rest; streamed weights stay in RAM
     return model, streamer
 

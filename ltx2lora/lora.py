@@ -14,9 +14,9 @@ from .core import return_freed_host_memory
 
 # %% auto #0
 __all__ = ['LORA_KEY_PREFIX', 'checkpoint_is_fp8', 'load_transformer', 'read_tensors', 'meta_transformer',
-           'load_transformer_weights', 'LoraTargetError', 'LoraTargets', 'lora_targets', 'layer_stream', 'add_lora',
-           'lora_parameters', 'materialize_adapters', 'packed_buffer', 'GradientBuffer', 'pack_parameters',
-           'lora_state_dict', 'save_lora', 'read_lora', 'load_lora']
+           'load_transformer_weights', 'load_weights_placed', 'LoraTargetError', 'LoraTargets', 'lora_targets',
+           'layer_stream', 'add_lora', 'lora_parameters', 'materialize_adapters', 'packed_buffer', 'GradientBuffer',
+           'pack_parameters', 'lora_state_dict', 'save_lora', 'read_lora', 'load_lora']
 
 # %% ../nbs/05_lora.ipynb #3e1559b0
 _FP8 = ('F8_E4M3', 'F8_E5M2')
@@ -99,6 +99,7 @@ def load_transformer_weights(model, # `meta_transformer`'s model, or the peft mo
                              destination=None, # destination(name, tensor) -> the tensor to keep (moved, or as it is)
                              dtype=None, # floating tensors are cast to this (None: the model's dtype)
                              loaded=None, # loaded(name) after each tensor is in place (the trainer packs a streamed block once read)
+                             fuse=None, # fuse(name, tensor as in the file) -> tensor, before the cast (LoRA fusion: `07_inference`)
                             ):
     "Fill a meta transformer from its checkpoint one tensor at a time, each tensor going where `destination` sends it."
     from ltx_core.model.transformer import LTXV_MODEL_COMFY_RENAMING_MAP as ops
@@ -113,6 +114,7 @@ def load_transformer_weights(model, # `meta_transformer`'s model, or the peft mo
         for name, v in ops.apply_to_key_value(ops.apply_to_key(key), t):
             if name not in slots: continue
             module, attr, is_param = slots.pop(name)
+            v = fuse(name, v) if fuse is not None else v
             v = v.to(dtype) if v.is_floating_point() else v
             v = destination(name, v) if destination is not None else v
             if is_param: module._parameters[attr] = torch.nn.Parameter(v, requires_grad=False)
@@ -122,6 +124,25 @@ def load_transformer_weights(model, # `meta_transformer`'s model, or the peft mo
                 and (m._parameters if p else m._buffers)[a].is_meta]:
         raise CheckpointError(f'{model_path}: no weights in the file for {left[:5]} ({len(left)} in all)')
     return model
+
+# %% ../nbs/05_lora.ipynb #8e6dc403
+def load_weights_placed(model, # `meta_transformer`'s model (or the peft model around it)
+                        model_path:str|Path, # the checkpoint it was built from
+                        device:str, # where the resident weights go
+                        plan=None, # the `OffloadPlan` whose streamed weights stay in CPU RAM; None: every weight to `device`
+                        streamer=None, # a `BlockStreamer` on `plan`, not attached yet: packs each block as soon as it is read
+                        dtype=None, # as `load_transformer_weights`
+                        fuse=None, # as `load_transformer_weights` (LoRA fusion)
+                       ):
+    "Fill a meta transformer one tensor at a time: resident weights straight to `device`, streamed ones packed block by block."
+    left = {b: {f'transformer_blocks.{b}.{n}.weight' for n in names} for b, names in (plan.streamed.items() if plan else ())}
+    block_of = {name: b for b, names in left.items() for name in names}
+    def loaded(name):
+        if (b := block_of.get(name)) is None: return
+        left[b].discard(name)
+        if not left[b] and streamer is not None: streamer.pack(b)
+    return load_transformer_weights(model, model_path, lambda name, t: t if name in block_of else t.to(device),
+                                    dtype=dtype, loaded=loaded, fuse=fuse)
 
 # %% ../nbs/05_lora.ipynb #40672973
 class LoraTargetError(ValueError):

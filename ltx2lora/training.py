@@ -21,7 +21,7 @@ from .latents import complete_samples, check_cache_hashes, load_cached_sample, r
 from .offload import BlockStreamer, block_linears, use_expandable_segments
 from .speed import compile_blocks
 from .placement import Placement, plan_training, sampling_bytes, module_bytes, check_host_ram, pinnable_ram_bytes
-from .lora import (add_lora, checkpoint_is_fp8, load_lora, load_transformer, load_transformer_weights, lora_parameters,
+from .lora import (add_lora, checkpoint_is_fp8, load_lora, load_transformer, load_weights_placed, lora_parameters,
                            materialize_adapters, meta_transformer, pack_parameters, packed_buffer, save_lora, GradientBuffer,
                    layer_stream)
 from .distributed import (average_gradients, barrier, broadcast_parameters, close_distributed, gather_objects,
@@ -1522,15 +1522,8 @@ def _load_weights(self:LoraTrainer, device:str, placement:Placement):
     the pinned weights plus one block, never the whole transformer and its packed copy."""
     base = self.model.get_base_model()
     if not any(t.is_meta for t in base.parameters()): return
-    left = {b: {f'transformer_blocks.{b}.{n}.weight' for n in names}
-            for b, names in (placement.plan.streamed.items() if placement.streamed else ())}
-    block_of = {name: b for b, names in left.items() for name in names}
-    def loaded(name):
-        if (b := block_of.get(name)) is None: return
-        left[b].discard(name)
-        if not left[b]: self.streamer.pack(b)
-    load_transformer_weights(base, self.cfg.model.model_path, lambda name, t: t if name in block_of else t.to(device),
-                             dtype=self.compute_dtype, loaded=loaded)
+    load_weights_placed(base, self.cfg.model.model_path, device, placement.plan if placement.streamed else None,
+                        self.streamer, dtype=self.compute_dtype)
 
 # %% ../nbs/06_training.ipynb #306ccfe6
 @patch
