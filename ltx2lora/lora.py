@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 import torch
+from fastcore.basics import patch
 from .checkpoint import CheckpointError, load_ltx2_component, read_safetensors_header, require_components, save_safetensors
 from .core import return_freed_host_memory
 
@@ -308,31 +309,38 @@ class GradientBuffer:
     "The gradients of `params` as views into one contiguous buffer per (device, dtype), allocated once."
     def __init__(self, params:list, # the trainable parameters (`lora_parameters`)
                  align:int=256, # each gradient starts at a multiple of this many values (`pack_parameters`' layout)
+                 compact:bool=False, # a step with one backward pass gathers the gradients in bf16 (`begin`, `finish`)
                 ):
         import torch, weakref
         self.params, self.buffers, self._views, self.reached = list(params), [], [], set()
+        self.compact, self.compact_buffers, self._compact_views, self._held = compact, [], {}, set()
+        self.gathering, self.checks, self.rounded, self._inexact = False, 1, 0, []   # `finish` checks the first step
         for device, dtype, places, size in _packed_layout(self.params, align):
             flat = torch.zeros(size, dtype=dtype, device=device)
+            small = torch.zeros(size, dtype=torch.bfloat16, device=device) if compact else None
             for p, offset in places:
                 view = flat[offset:offset + p.numel()].view_as(p)
                 view._ltx2lora_packed = True             # `packed_buffer` finds the buffer from it
                 self._views.append((p, view))
+                if compact: self._compact_views[id(p)] = small[offset:offset + p.numel()].view_as(p)
             self.buffers.append(flat)
+            if compact: self.compact_buffers.append(small)
         me = weakref.ref(self)                           # the hooks must not keep the buffer alive
-        def reached(p):
-            if (b := me()) is not None: b.reached.add(id(p))
-        self._hooks = [p.register_post_accumulate_grad_hook(reached) for p in self.params]
-        self.bind()
+        def arrived(p):
+            if (b := me()) is not None: b._arrived(p)
+        self._hooks = [p.register_post_accumulate_grad_hook(arrived) for p in self.params]
+        self.zero_()                                     # compact: the full-precision buffer waits for `finish`
 
     def close(self):
         "Remove the hooks and the parameters' `.grad` views (the buffer's memory goes when the object does)."
         for h in self._hooks: h.remove()
         for p, view in self._views:
             if p.grad is not None and p.grad.data_ptr() == view.data_ptr(): p.grad = None
-        self._hooks, self._views = [], []
+        self._hooks, self._views, self._compact_views = [], [], {}
 
     def bind(self):
-        "Point every parameter's `.grad` at its view (again, where something replaced or dropped it)."
+        "Point every parameter's `.grad` at its view (again, where something replaced or dropped it); not while gathering."
+        if self.gathering: return self
         for p, view in self._views:
             if p.grad is None or p.grad.data_ptr() != view.data_ptr(): p.grad = view
         return self
@@ -344,16 +352,77 @@ class GradientBuffer:
             if id(p) not in self.reached and p.grad is not None: p.grad = None; dropped += 1
         return dropped
 
-    def zero_(self):
-        "Clear all gradients (one kernel per buffer) and re-bind any `.grad` that was set to None."
-        for b in self.buffers: b.zero_()
-        self.reached.clear()
-        return self.bind()
-
     @property
-    def nbytes(self)->int: return sum(b.numel() * b.element_size() for b in self.buffers)
+    def nbytes(self)->int: return sum(b.untyped_storage().nbytes() for b in [*self.buffers, *self.compact_buffers])
 
-    def __repr__(self): return f'GradientBuffer({len(self.params)} gradients, {self.nbytes / 1e6:.1f} MB in {len(self.buffers)} buffer(s))'
+    def __repr__(self):
+        kind = ', bf16 during one-pass steps' if self.compact else ''
+        return f'GradientBuffer({len(self.params)} gradients, {self.nbytes / 1e6:.1f} MB in {len(self.buffers)} buffer(s){kind})'
+
+# %% ../nbs/05_lora.ipynb #23152202
+@patch
+def _restore(self:GradientBuffer):
+    "Give the fp32 buffer its memory again (contents undefined); its views see it."
+    for b in self.buffers:
+        s = b.untyped_storage()
+        if s.nbytes() == 0: s.resize_(b.numel() * b.element_size())
+
+@patch
+def zero_(self:GradientBuffer):
+    "Clear all gradients (one kernel per buffer) and re-bind any `.grad` that was set to None (compact: see `begin`)."
+    self.reached.clear(); self._held.clear(); self._inexact = []
+    if self.compact:                                     # the fp32 buffer's memory goes back until `finish` or `begin`
+        for p, _ in self._views: p.grad = None
+        for b in self.buffers:                           # its views keep their storage object
+            if b.untyped_storage().resizable(): b.untyped_storage().resize_(0)
+            else: b.zero_()                              # (shared with numpy: kept, zeroed)
+        for b in self.compact_buffers: b.zero_()
+        self.gathering = True
+        return self
+    self._restore()                                      # (compact set to False by hand: the buffer again)
+    for b in self.buffers: b.zero_()
+    self.gathering = False
+    return self.bind()
+
+@patch
+def _arrived(self:GradientBuffer, p):
+    "After autograd accumulated `p.grad`: note that it came; while gathering, move it into bf16 (fp32 if it comes again)."
+    again = id(p) in self.reached
+    self.reached.add(id(p))
+    if not self.gathering or id(p) in self._held: return
+    small = self._compact_views[id(p)]
+    if not again:                                        # autocast's bf16 gradient cast up to fp32: exact in bf16
+        small.copy_(p.grad)
+        if self.checks: self._inexact.append(small.ne(p.grad).any())   # `finish` counts those that were not
+        p.grad = None
+    else: p.grad.add_(small); small.zero_(); self._held.add(id(p))   # used twice: its own fp32 gradient from here on
+
+# %% ../nbs/05_lora.ipynb #10fd4b42
+@patch
+def begin(self:GradientBuffer, one_pass:bool, # this step's micro-batches go through one backward pass together
+         ):
+    "Before a step's backward pass(es). Compact and `one_pass`: gather in bf16; several passes: add up in fp32, bound."
+    if self.gathering and not one_pass:
+        self._restore()
+        for b in self.buffers: b.zero_()
+        self.gathering = False
+        self.bind()
+    return self
+
+@patch
+def finish(self:GradientBuffer):
+    "After a step's backward pass(es): every gradient in its fp32 view, bound as `.grad` (gathered bf16 values copied up)."
+    if not self.gathering: return self
+    held = {id(p): p.grad for p, _ in self._views if id(p) in self._held}
+    if self._inexact:                                    # the first gathered step: how many were not bf16 values
+        self.rounded, self._inexact, self.checks = int(torch.stack(self._inexact).sum()), [], self.checks - 1
+    self._restore()
+    for flat, small in zip(self.buffers, self.compact_buffers): flat.copy_(small)   # one kernel per buffer
+    self.gathering = False
+    self.bind()
+    for p, view in self._views:
+        if id(p) in held: view.copy_(held[id(p)])
+    return self
 
 # %% ../nbs/05_lora.ipynb #d417441e
 def pack_parameters(params:list, # the trainable parameters (`lora_parameters`), on their device

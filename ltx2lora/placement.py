@@ -55,13 +55,11 @@ def optimizer_state_bytes(params:list, # the trainable parameters
 def estimate_activation_bytes(video_tokens:int, audio_tokens:int, text_tokens:int=1024, # per sample
                               batch:int=1, num_blocks:int=48, video_dim:int=4096, audio_dim:int=2048,
                               checkpointing:bool=True,
-                              per_token_timesteps:bool=True, # first-frame conditioning: AdaLN tables per token, not per sample
                              )->int:
     "Activation memory of a training step: block inputs kept by checkpointing plus one block's recompute (bf16)."
     per_token = video_tokens * video_dim + audio_tokens * audio_dim
     boundaries = num_blocks * per_token * 2 * (1 if checkpointing else 14)
-    video = 56 + (38 if per_token_timesteps else 0)   # a conditioned step's peak: +1.0 GiB at 704x384x97 (19B, H200)
-    one_block = (video * video_tokens * video_dim + 56 * audio_tokens * audio_dim + 4 * text_tokens * (video_dim + audio_dim)) * 2
+    one_block = (72 * video_tokens * video_dim + 56 * audio_tokens * audio_dim + 4 * text_tokens * (video_dim + audio_dim)) * 2
     return batch * (boundaries + one_block)
 
 def estimate_kept_activation_bytes(video_tokens:int, audio_tokens:int, text_tokens:int=1024, # per sample
@@ -156,18 +154,18 @@ def training_budget(total:int, # `usable_gpu_bytes`
                     graph_pool_bytes:int=0, # `estimate_graph_pool_bytes` when CUDA graphs run
                     slack:int=ALLOCATOR_SLACK,
                     park:bool=False, # gradients and optimizer states leave the GPU while validation samples
-                    per_token_timesteps:bool=True, # first-frame conditioning on (`first_frame_conditioning_p > 0`)
+                    compact_gradients:bool=False, # gradients gather in bf16 during the backward pass (`GradientBuffer`)
                    )->GpuBudget:
     "Budget a training step's GPU memory from the objects that will be placed."
     base = transformer.get_base_model() if hasattr(transformer, 'get_base_model') else transformer
     lin = block_linears(base.transformer_blocks[0])
     vd, ad = lin['attn1.to_q'].in_features, lin['audio_attn1.to_q'].in_features
-    act = estimate_activation_bytes(video_tokens, audio_tokens, text_tokens, batch, len(base.transformer_blocks), vd, ad,
-                                    per_token_timesteps=per_token_timesteps)
+    act = estimate_activation_bytes(video_tokens, audio_tokens, text_tokens, batch, len(base.transformer_blocks), vd, ad)
     adapters, states = sum(p.numel() * p.element_size() for p in params), optimizer_state_bytes(params, optimizer_type)
-    freed = act + (adapters + states if park else 0)     # what validation finds free: the step's activations, and parked
+    grads = sum(p.numel() * 2 for p in params) if compact_gradients else adapters   # (compact: fp32 after the activations)
+    freed = act + (grads + states if park else 0)        # what validation finds free: the step's activations, and parked
     return GpuBudget(total, dict(non_block_weights=non_block_bytes(base), connectors=module_bytes(connectors),
-                                 adapters=adapters, adapter_grads=adapters, optimizer_states=states, activations=act,
+                                 adapters=adapters, adapter_grads=grads, optimizer_states=states, activations=act,
                                  slots=slot_bytes, validation=max(0, validation_bytes - freed), cuda_graphs=graph_pool_bytes,
                                  allocator_slack=slack))
 
@@ -184,6 +182,7 @@ class Placement:
     micro_batches_together:int = 1             # a step's micro-batches (of one shape) in one pass through the transformer
     unplanned_block_bytes:int = 0              # block weights that stay with the model when there is no plan (offload off)
     kept_activation_bytes:int = 0              # what the kept blocks hold beyond a checkpointed block's input, all of them
+    compact_gradients:bool = False             # `GradientBuffer(compact=True)`: bf16 gradients during one-pass backwards
     @property
     def streamed(self)->bool: return self.plan is not None and bool(self.plan.streamed)
     @property
@@ -197,6 +196,9 @@ class Placement:
         if self.plan is not None: lines.append(str(self.plan))
         if self.kept_blocks: lines.append(f'{len(self.kept_blocks)} blocks keep their activations (no recompute)')
         if self.cuda_graphs: lines.append('compiled blocks replay as CUDA graphs')
+        if self.compact_gradients:
+            lines.append('the adapters\' gradients gather in bf16 during the backward pass (bf16 values under autocast), '
+                         'in fp32 for the optimizer step once the activations are freed')
         if self.micro_batches_together > 1:
             lines.append(f'the {self.micro_batches_together} micro-batches of a step go through the transformer together '
                          '(same gradients; each weight is fetched once for all of them)')
@@ -218,7 +220,7 @@ def _plan_within(blocks, budget_for, storage_dtype:str)->OffloadPlan:
 
 # %% ../nbs/04b_placement.ipynb #b2ef8f5e
 def _plan_at(transformer, connectors, params, acceleration, optimization, device, video_tokens, audio_tokens, batch,
-             buckets, text_tokens, validation_bytes, extra_slack, allocator_slack, per_token_timesteps)->Placement:
+             buckets, text_tokens, validation_bytes, extra_slack, allocator_slack)->Placement:
     "`plan_training` (its arguments, documented there) for passes of `batch` samples."
     acc, opt = acceleration, optimization
     mode, cuda = _streaming_mode(acc), str(device).startswith('cuda')
@@ -238,10 +240,12 @@ def _plan_at(transformer, connectors, params, acceleration, optimization, device
     lin = block_linears(blocks[0])
     shape = dict(video_tokens=video_tokens, audio_tokens=audio_tokens, text_tokens=text_tokens, batch=batch,
                  video_dim=lin['attn1.to_q'].in_features, audio_dim=lin['audio_attn1.to_q'].in_features)
+    compact = _gradients_compact(params, acc, opt, batch, lambda n: estimate_activation_bytes(**{**shape, 'batch': n},
+                                                                                          num_blocks=len(blocks)))
     def budget_for(slot_bytes, graph_pool=0, park=streams):
         return training_budget(total, transformer, connectors, params, opt.optimizer_type, video_tokens, audio_tokens,
                                batch, text_tokens, slot_bytes, validation_bytes, graph_pool,
-                               slack + extra_slack, park, per_token_timesteps)
+                               slack + extra_slack, park, compact)
     plan = None
     if streams and mode == 'percent':
         plan = plan_offload(blocks, stream_fraction=acc.ramtorch_offload_percent, storage_dtype=acc.offload_dtype)
@@ -263,7 +267,17 @@ def _plan_at(transformer, connectors, params, acceleration, optimization, device
     if cuda: _check_fits(bud, plan)
     return Placement(plan, kept, graphs, bud, notes, park,
                      unplanned_block_bytes=plan_offload(blocks, stream_fraction=0.0).resident_bytes if plan is None else 0,
-                     kept_activation_bytes=len(kept) * max(1, estimate_kept_activation_bytes(**shape) - boundary))
+                     kept_activation_bytes=len(kept) * max(1, estimate_kept_activation_bytes(**shape) - boundary),
+                     compact_gradients=compact)
+
+def _gradients_compact(params, acceleration, optimization, batch:int, activations)->bool:
+    """Whether the adapters' gradients gather in bf16 during the backward pass (`GradientBuffer(compact=True)`): bf16
+    autocast, fp32 adapters, one backward pass per step, and the fp32 gradients fit where the activations were."""
+    micro, steps = optimization.batch_size, optimization.gradient_accumulation_steps
+    fallback = activations(micro) if steps > 1 else 0   # a step whose micro-batches differ in shape: one pass each
+    return (acceleration.mixed_precision_mode == 'bf16' and batch == micro * steps and bool(params)
+            and all(p.dtype == torch.float32 for p in params)
+            and sum(p.numel() * 4 for p in params) <= activations(batch) - fallback)
 
 def _check_fits(budget:GpuBudget|None, plan:OffloadPlan|None):
     "Refuse a run whose budget is short even with every block weight streamed, with the numbers and the fixes."
@@ -286,14 +300,13 @@ def plan_training(transformer, # the peft-wrapped `LTXModel`, before streaming
                   validation_bytes:int=0, # `sampling_bytes` of validation, 0 without
                   extra_slack:int=0, # more reserve, after a step ran out of memory (`LoraTrainer`)
                   allocator_slack:int|None=None, # None: `ALLOCATOR_SLACK` on CUDA, 0 elsewhere (no caching allocator)
-                  per_token_timesteps:bool=True, # first-frame conditioning on
                   together:bool=True, # consider passing a step's micro-batches through the transformer together
                   host_ram:int|None=None, # bytes of CPU RAM the streamed weights may pin (`pinnable_ram_bytes`; None: not checked)
                  )->Placement:
     "Decide streaming, kept activations, CUDA graphs and micro-batching for a training run from one budget."
     plan = lambda batch: _plan_at(transformer, connectors, params, acceleration, optimization, device, video_tokens,
                                   audio_tokens, batch, buckets, text_tokens, validation_bytes, extra_slack,
-                                  allocator_slack, per_token_timesteps)
+                                  allocator_slack)
     one = plan(optimization.batch_size)
     steps = optimization.gradient_accumulation_steps
     if not together or steps == 1: return one

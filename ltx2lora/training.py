@@ -680,7 +680,7 @@ class _PackedRun:
         start, end = offset(params[0]), offset(params[-1]) + params[-1].numel()
         n, st0 = end - start, states[params[0]]
         self.first, self.params, self.qmap1, self.qmap2 = first, list(params), st0['qmap1'], st0['qmap2']
-        self.p, self.g = pbuf[start:end], gbuf[start:end]
+        self.start, self.end, self.p, self.g = start, end, pbuf[start:end], gbuf[start:end]
         zero1, zero2 = int(self.qmap1.abs().argmin()), int(self.qmap2.abs().argmin())   # the codes of 0.0
         dev = self.p.device
         # the gaps between adapters (under 256 values, only where a size is not a multiple of 256) hold zeros that
@@ -696,17 +696,22 @@ class _PackedRun:
                                         ('absmax1', self.a1, o // _STATE_BLOCK, st['absmax1'].numel()),
                                         ('absmax2', self.a2, o // _STATE_BLOCK, st['absmax2'].numel())):
                 view = flat[at:at + size].view_as(st[key]); view.copy_(st[key]); st[key] = view; views.append(view)
-            self._expect.append((q, views[0], q.data_ptr(), q.grad.data_ptr()))
+            self._expect.append((q, views[0], q.data_ptr() - pbuf.data_ptr(), q.grad.data_ptr() - gbuf.data_ptr()))
 
     def ready(self, states)->'int|None|bool':
         "The step count to run with; None: update one by one this time (a missing gradient, unequal steps); False: re-pack."
-        step = None
-        for q, s1, pptr, gptr in self._expect:
+        step, first = None, self.params[0]
+        pbuf, gbuf = packed_buffer(first), packed_buffer(first.grad) if first.grad is not None else None
+        if pbuf is None: return False
+        if gbuf is None: return None
+        for q, s1, poff, goff in self._expect:           # where each sits in its buffer (which may have moved)
             g, st = q.grad, states.get(q)
-            if st is None or st.get('state1') is not s1 or q.data_ptr() != pptr: return False
-            if g is None or g.data_ptr() != gptr: return None
+            if st is None or st.get('state1') is not s1 or q.data_ptr() - pbuf.data_ptr() != poff: return False
+            if g is None or g.data_ptr() - gbuf.data_ptr() != goff: return None
             if step is None: step = st['step']
             elif st['step'] != step: return None
+        if self.p.data_ptr() != first.data_ptr(): self.p = pbuf[self.start:self.end]
+        if self.g.data_ptr() != first.grad.data_ptr(): self.g = gbuf[self.start:self.end]   # a buffer given memory again
         return step + 1
 
 # %% ../nbs/06_training.ipynb #46a903d2
@@ -1027,7 +1032,7 @@ class LoraTrainer:
         self.place_models(self.device)
         self.sampler = make_timestep_sampler(cfg.flow_matching.timestep_sampling_mode, cfg.flow_matching.timestep_sampling_params)
         self.optimizer = make_optimizer(self.params, opt.optimizer_type, opt.learning_rate, opt.weight_decay)
-        self.gradients = GradientBuffer(self.params)       # allocated once: no gradient allocations in the backward pass
+        self.gradients = GradientBuffer(self.params, compact=self.placed.compact_gradients)   # no allocations in the backward
         self.scheduler = make_scheduler(self.optimizer, opt.scheduler_type, opt.steps, opt.warmup_steps, opt.scheduler_params)
         self.step, self.epoch, self.position, self.nonfinite = 0, 0, 0, 0
         self.history, self.wandb_id, self._wandb = [], None, None
@@ -1391,7 +1396,7 @@ def _validate(self:LoraTrainer):
     try:
         if self.dist.is_main:
             park = getattr(self, 'placed', None) is not None and self.placed.park_for_validation
-            with _parked(_optimizer_tensors(self.optimizer) if park else [], zeros=self.gradients.buffers if park else []):
+            with _parked(_optimizer_tensors(self.optimizer) if park else [], zeros=[*self.gradients.buffers, *self.gradients.compact_buffers] if park else []):
                 _empty_cuda_cache(self.device)   # the training step's cached activations: sampling has other shapes
                 with (self.compiled.eager() if self.compiled is not None else contextlib.nullcontext()): self._validate_main()
                 _empty_cuda_cache(self.device)
@@ -1504,8 +1509,6 @@ def placement(self:LoraTrainer, device:str|None=None, # default: the trainer's d
     return plan_training(self.model, self.connectors, self.params, self.cfg.acceleration, self.cfg.optimization,
                          device or self.device, vt, at, buckets=len(set(self.dataset.buckets)),
                          validation_bytes=self._validation_bytes(), extra_slack=extra_slack,
-                         per_token_timesteps=self.dataset.with_reference or max(getattr(self.cfg.training_strategy, k, 0) for k in
-                                                 ('first_frame_conditioning_p', 'keyframe_conditioning_p')) > 0,
                          host_ram=self._host_ram() if str(device or self.device).startswith('cuda')
                                                       or self.cfg.acceleration.pinned_ram_gb else None)
 
@@ -1581,10 +1584,12 @@ def _forward_backward(self:LoraTrainer, batches:list, # this optimizer step's mi
         try:
             together = self.placed.micro_batches_together > 1 and len({str(_shapes(b)) for b in batches}) == 1
             parts = []
+            self.gradients.begin(one_pass=together or len(batches) == 1)
             for group in ([batches] if together else [[b] for b in batches]):   # no host-GPU sync inside the step
                 ls = self._joint_losses(group) if len(group) > 1 else [self.losses(group[0])]
                 (sum(l['total'] for l in ls) / len(batches)).backward()   # non-finite losses: non-finite gradients, skipped
                 parts += [{k: v.detach() for k, v in l.items() if v is not None} for l in ls]
+            self._gradients_finished()
             values = torch.stack([torch.stack(list(p.values())) for p in parts]).float().cpu()   # the step's one sync
             parts = [dict(zip(p, map(float, v))) for p, v in zip(parts, values)]
             return parts, bool(values.isfinite().all())
@@ -1592,6 +1597,17 @@ def _forward_backward(self:LoraTrainer, batches:list, # this optimizer step's mi
             error, ls, parts = e.with_traceback(None), None, None   # the traceback's frames hold the failed step's activations
         self._replan_after_oom(error)
         _set_rng_state(rng)
+
+# %% ../nbs/06_training.ipynb #45f54d22
+@patch
+def _gradients_finished(self:LoraTrainer):
+    "The step's gradients in fp32 for the optimizer; after the first gathered in bf16, say whether each was a bf16 value."
+    g = self.gradients.finish()
+    if g.compact and g.checks == 0 and not getattr(self, '_compact_reported', False):
+        self._compact_reported = True
+        self.log('adapter gradients gathered in bf16 during the backward pass (placement): ' +
+                 (f'all {len(g.params)} were bf16 values, as autocast computed them (exact)' if not g.rounded else
+                  f'{g.rounded} of {len(g.params)} were not bf16 values and were rounded to bf16'))
 
 # %% ../nbs/06_training.ipynb #584cda29
 def _asked_bytes(error:BaseException)->int:
@@ -1625,6 +1641,8 @@ def _replan_after_oom(self:LoraTrainer, error:BaseException):
         for n in names: lins[n].weight.data = lins[n].weight.data.to('cpu')   # the new plan streams it: back to RAM
     _empty_cuda_cache(self.device)
     self.place_models(self.device, new)
+    if new.compact_gradients != self.gradients.compact:      # the new plan counts the gradients the other way
+        self.gradients.close(); self.gradients = GradientBuffer(self.params, compact=new.compact_gradients)
 
 # %% ../nbs/06_training.ipynb #aac5536b
 @patch
