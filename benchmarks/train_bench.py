@@ -238,7 +238,7 @@ def run(args):
                    micro_batches_together=p.micro_batches_together,
                    pcie_gb_per_step=(p.plan.pcie_bytes_per_step if p.plan is not None else 0)
                                     * row['gradient_accumulation'] / p.micro_batches_together / 1e9,
-                   kept_blocks=len(p.kept_blocks), cuda_graphs=p.cuda_graphs,
+                   kept_blocks=len(p.kept_blocks), cuda_graphs=p.cuda_graphs, compact_gradients=p.compact_gradients,
                    budget_gib={k: round(v / GiB, 3) for k, v in (p.budget.items.items() if p.budget else [])},
                    budget_total_gib=p.budget.total / GiB if p.budget else None,
                    planned_peak_gib=p.gpu_bytes / GiB if p.gpu_bytes is not None else None,
@@ -269,6 +269,8 @@ def run(args):
                    gpu_peak_gib_by_step=[round(m.get('gpu_peak_gib', 0), 2) for m in h])
     stop.set()
     if 'trainer' in locals():
+        g = getattr(trainer, 'gradients', None)
+        if g is not None and g.compact: row['gradients_not_bf16'] = g.rounded   # compact gradients: checked on the first step
         try:
             row['host_at_end'] = dict(_rss_now(), maps=_anonymous_maps(_pinned_sizes(trainer)))
             log('host memory at the end:', json.dumps(row['host_at_end']))
