@@ -520,17 +520,22 @@ class DecodedSample:
     sample_rate:int = 24000
 
 # %% ../nbs/07_inference.ipynb #9333c8be
+_DECODER_DTYPES = dict(video_decoder=torch.bfloat16, audio_decoder=torch.float32, vocoder=torch.float32)
+
 class Decoders:
-    "The VAE decoders and vocoder of a checkpoint, parked in CPU RAM and moved to the device only while decoding."
+    "The VAE decoders and vocoder of a checkpoint, on the device only while decoding (parked in CPU RAM, or read again)."
     def __init__(self, model_path:str|Path, # LTX-2 checkpoint
                  device:str='auto', # where decoding runs
                  audio:bool=True, # also load the audio decoder and vocoder
-                 park:str='cpu', # where they wait between uses ('cpu'; or the device to keep them there)
+                 park:str='cpu', # where they wait between uses: 'cpu', the device, or 'file' (read again for each use)
                  tiling=True, # True: ltx-core's `TilingConfig.default()`; False/None: whole-video decoding; or a `TilingConfig`
                 ):
-        load = lambda name, dtype: load_ltx2_component(model_path, name, park, dtype)
-        self._setup(load('video_decoder', torch.bfloat16), load('audio_decoder', torch.float32) if audio else None,
-                    load('vocoder', torch.float32) if audio else None, device, park, tiling)
+        self._load = lambda name, device: load_ltx2_component(model_path, name, device, _DECODER_DTYPES[name])
+        first = 'cpu' if park == 'file' else park
+        self._setup(self._load('video_decoder', first), self._load('audio_decoder', first) if audio else None,
+                    self._load('vocoder', first) if audio else None, device, park, tiling)
+        if park == 'file':                               # only their shapes stay (`module_bytes` counts them)
+            for m in self._modules(): m.to('meta')
 
     @classmethod
     def from_modules(cls, video_decoder, # ltx-core `VideoDecoder`
@@ -546,14 +551,17 @@ class Decoders:
     def on_device(self, device:str|None=None):
         "Move the decoders to the device (or `device`) for the block (nested blocks move nothing), then back to `park`."
         device = self.device if device is None else device
-        if self._depth == 0:
+        if self._depth == 0 and self.park == 'file':  # read from the checkpoint straight to `device`
+            self.video, self.audio_decoder, self.vocoder = (None if m is None else self._load(name, device) for name, m in
+                (('video_decoder', self.video), ('audio_decoder', self.audio_decoder), ('vocoder', self.vocoder)))
+        elif self._depth == 0:
             for m in self._modules(): m.to(device)
         self._depth += 1
         try: yield self
         finally:
             self._depth -= 1
             if self._depth == 0 and str(self.park) != str(device):
-                for m in self._modules(): m.to(self.park)
+                for m in self._modules(): m.to('meta' if self.park == 'file' else self.park)
                 _free_memory(device)
 
 # %% ../nbs/07_inference.ipynb #ebc69412
@@ -890,7 +898,8 @@ def validation_hook(config, # the training config (anything `load_config` takes)
         return None      # it would never fire (the guide's `interval: 999999`): don't load Gemma and the VAEs for nothing
     vs = prepare_validation(cfg, device, conditions, max_length, show_progress)
     audio_only = cfg.training_strategy.name == 'text_to_audio'   # sound alone (`AudioValidationHook`)
-    return (AudioValidationHook if audio_only else ValidationHook)(vs, Decoders(cfg.model.model_path, device, audio=vs.generate_audio or audio_only),
+    return (AudioValidationHook if audio_only else ValidationHook)(vs, Decoders(cfg.model.model_path, device, audio=vs.generate_audio or audio_only,
+                                                                               park='file'),
                           log_to_wandb=cfg.wandb.enabled and cfg.wandb.log_validation_videos, show_progress=show_progress)
 
 # %% ../nbs/07_inference.ipynb #b4ed9c4e
