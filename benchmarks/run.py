@@ -53,9 +53,10 @@ SUITES = {
     'training-reference': ("`ltx2lora train` on the 19B file without streaming, one step: the first step the streamed rows "
                            "must match (47 blocks compile in it; step 2 would record CUDA graphs)",
                            lambda tiny: _training('19b', ['ref:-:1:-:acceleration.offload=off:200'], tiny)),
-    'training-pinned-ram': ("`ltx2lora train` on the 19B file at 23 GiB in bf16 with `pinned_ram_gb: 27`: micro-batches one at a "
-                            "time, so the process stays under 30 GiB of host RAM",
-                            lambda tiny: _training('19b', [f'ram27:23:8:-:{AUTO23},acceleration.pinned_ram_gb=27:250'], tiny)),
+    'training-pinned-ram': ("`ltx2lora train` on the 19B file at 23 GiB in bf16 with `pinned_ram_gb: 25`: below the 26.7 GiB the "
+                            "joint pass pins, so the micro-batches go one at a time (session 6 ran it at 27 GiB, before compact "
+                            "gradients made the joint pass fit there)",
+                            lambda tiny: _training('19b', [f'ram25:23:8:-:{AUTO23},acceleration.pinned_ram_gb=25:250'], tiny)),
     'training-2.3': ("`ltx2lora train` on the LTX-2.3 22B layout at 23 and 31 GiB (its own checkpoint: the disk holds one)",
                      lambda tiny: _training('2.3', [f'auto23:23:8:-:{AUTO23}:250', f'auto31:31:8:-:{AUTO31}:200'], tiny)),
     'training-ic-lora': ("`ltx2lora train` IC-LoRA (video_to_video) on the 19B file: 704x384x97 target + same-size reference, at 23 and 31 GiB",
